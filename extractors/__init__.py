@@ -1,0 +1,1 @@
+"""PDF extraction: text with pdfplumber, tables with camelot, into a document model with provenance."""

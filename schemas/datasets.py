@@ -1,0 +1,60 @@
+"""Datasets: which declared fields each one has, its primary key and description."""
+
+from __future__ import annotations
+
+from schemas.core import Dataset
+from schemas.fields import fields
+
+DATASETS: dict[str, Dataset] = {d.name: d for d in [
+    Dataset(
+        "documents",
+        "One row per ingested PDF: identity, metadata from the first page, extraction summary.",
+        fields("doc_sha256", "source", "file_name", "size_bytes", "page_count", "doc_number", "doc_number_raw",
+               "doc_type", "issuer", "province", "place", "signing_date", "effective_date", "subject", "n_tables",
+               "n_image_pages", "parser_version", "extracted_at"),
+        primary_key=("doc_sha256",),
+    ),
+    Dataset(
+        "pages",
+        "One row per page: geometry, orientation, kind (text/table/image-only), furniture and body text.",
+        fields("doc_sha256", "page", "width_pt", "height_pt", "rotation", "orientation", "page_kind", "n_chars",
+               "n_words", "header_text", "footer_text", "page_label", "body_text"),
+        primary_key=("doc_sha256", "page"),
+    ),
+    Dataset(
+        "headings",
+        "Document structure: articles, clauses, appendices, parts, models, sections, with their path and page.",
+        fields("doc_sha256", "heading_index", "parent_index", "kind", "level", "number", "text", "path",
+               "basis_raw", "page", "bbox"),
+        primary_key=("doc_sha256", "heading_index"),
+    ),
+    Dataset(
+        "tables",
+        "One row per logical table (fragments over several pages stitched), with its heading path.",
+        fields("doc_sha256", "table_index", "page_start", "page_end", "pages", "bbox", "n_rows", "n_cols",
+               "n_header_rows", "header_cells", "method", "heading_ref", "heading_path", "basis_raw", "n_fragments",
+               "fragments", "confidence"),
+        primary_key=("doc_sha256", "table_index"),
+    ),
+    Dataset(
+        "cells",
+        "Every grid position of every table: text (NFC), spans, header flag, page and bbox. Positions covered by "
+        "a merged cell repeat its text with is_anchor = false, so each row sees the value it inherits.",
+        fields("doc_sha256", "table_index", "row", "col", "row_span", "col_span", "is_anchor", "anchor_row",
+               "anchor_col", "is_header", "row_kind", "text", "page", "bbox"),
+        primary_key=("doc_sha256", "table_index", "row", "col"),
+    ),
+    Dataset(
+        "rejects",
+        "Documents a run could not ingest, with the classified reason. Nothing is dropped silently.",
+        fields("doc_sha256", "source", "file_name", "stage", "error_code", "message", "run_id", "rejected_at"),
+        primary_key=("doc_sha256", "run_id"),
+    ),
+]}
+
+
+def dataset(name: str) -> Dataset:
+    try:
+        return DATASETS[name]
+    except KeyError:
+        raise KeyError(f"unknown dataset {name!r}; known: {sorted(DATASETS)}") from None

@@ -1,0 +1,102 @@
+"""Every column of every dataset, declared once: name, type, description, unit.
+
+Naming (after PUDL): ASCII snake_case; units as suffixes (``_vnd``, ``_pt``); ``_date`` for
+dates; ``is_``/``has_`` for booleans; ``_raw`` for text exactly as printed. Vietnamese values
+keep their diacritics in Unicode NFC.
+"""
+
+from __future__ import annotations
+
+from schemas.core import Field
+
+F = Field
+
+FIELDS: dict[str, Field] = {f.name: f for f in [
+    # ---- provenance -------------------------------------------------------------------------
+    F("doc_sha256", "string", "SHA-256 of the source PDF bytes: the document's identity.", nullable=False),
+    F("source", "string", "Where the PDF came from (URL or file path), as given to the run."),
+    F("file_name", "string", "File name of the PDF."),
+    F("parser_version", "string", "Version of the extraction/normalization code that produced the row."),
+    F("page", "int", "1-based page number in the PDF."),
+    F("pages", "list_int", "All 1-based page numbers the item spans."),
+    F("page_start", "int", "First page the item appears on."),
+    F("page_end", "int", "Last page the item appears on."),
+    F("bbox", "list_float", "Bounding box [x0, top, x1, bottom] in PDF points, origin at the page's top-left.",
+      unit="pt"),
+    F("table_index", "int", "0-based order of the (stitched) table in the document."),
+    F("row", "int", "0-based row index in the stitched table (header rows first)."),
+    F("col", "int", "0-based column index."),
+    # ---- documents ----------------------------------------------------------------------------
+    F("size_bytes", "int", "Size of the PDF in bytes.", unit="byte"),
+    F("page_count", "int", "Number of pages."),
+    F("doc_number", "string", "Document number as printed and normalized, e.g. '33/2022/QĐ-UBND'; null when blank."),
+    F("doc_number_raw", "string", "The number line exactly as printed, e.g. 'Số: 33 /2022/QĐ-UBND'."),
+    F("doc_type", "string", "Quyết định, Kế hoạch, Công văn, ... from the title or number suffix."),
+    F("issuer", "string", "Issuing body from the masthead, e.g. 'Ủy ban nhân dân tỉnh Vĩnh Long'."),
+    F("province", "string", "Province named by the issuer or place line."),
+    F("place", "string", "Place of signing, e.g. 'Vĩnh Long'."),
+    F("signing_date", "date", "Signing date from the place-and-date line; null when left blank (drafts)."),
+    F("effective_date", "date", "Date from the 'có hiệu lực ... kể từ ngày ...' clause; null when not stated."),
+    F("subject", "string", "Subject line under the title (or the V/v line of a letter)."),
+    F("n_tables", "int", "Number of stitched tables found."),
+    F("n_image_pages", "int", "Pages without a text layer (need OCR; reported, not read)."),
+    F("extracted_at", "timestamp", "When the extraction ran (UTC)."),
+    # ---- pages --------------------------------------------------------------------------------
+    F("width_pt", "float", "Page width.", unit="pt"),
+    F("height_pt", "float", "Page height.", unit="pt"),
+    F("rotation", "int", "Page /Rotate value in degrees."),
+    F("orientation", "string", "portrait or landscape, as displayed.", enum=("portrait", "landscape")),
+    F("page_kind", "string", "text, table (holds at least one table), image_only (no text layer) or blank.",
+      enum=("text", "table", "image_only", "blank")),
+    F("n_chars", "int", "Characters in the text layer."),
+    F("n_words", "int", "Words in the text layer."),
+    F("header_text", "string", "Running header recognized on the page (kept apart from body text)."),
+    F("footer_text", "string", "Running footer recognized on the page."),
+    F("page_label", "string", "Printed page number recognized on the page ('3', 'Trang 3', '- 3 -')."),
+    F("body_text", "string", "Body text in reading order, NFC, lines joined; header/footer/page number removed."),
+    # ---- headings -----------------------------------------------------------------------------
+    F("heading_index", "int", "0-based order of the heading in the document."),
+    F("parent_index", "int", "heading_index of the enclosing heading; null at the top."),
+    F("kind", "string", "Heading kind.", enum=("appendix", "article", "clause", "part", "model", "scope",
+                                               "section", "subsection")),
+    F("level", "int", "Depth: appendix 0, article 1, clause/part 2, model 3, scope 4, section 5, subsection 6."),
+    F("number", "string", "Printed numbering of the heading ('Điều 3a', 'Phụ lục II', 'A', '7', '7.6'), as printed."),
+    F("text", "string", "Text exactly as printed (NFC, wrapped lines joined)."),
+    F("path", "list_string", "Heading texts from the top down to this heading (inclusive)."),
+    F("basis_raw", "string", "Basis line governing the item ('Tính cho: 01 ha', 'ĐVT: 01 ha'), as printed."),
+    # ---- tables and cells -----------------------------------------------------------------------
+    F("n_rows", "int", "Rows in the stitched table, header rows included."),
+    F("n_cols", "int", "Columns in the table grid."),
+    F("n_header_rows", "int", "Leading rows recognized as header rows."),
+    F("method", "string", "How the table was found: lattice (ruled), stream (unruled) or pdfplumber.",
+      enum=("lattice", "stream", "pdfplumber")),
+    F("heading_path", "list_string", "Heading texts the table sits under, from the top down."),
+    F("heading_ref", "int", "heading_index of the nearest heading above the table; null if none."),
+    F("header_cells", "list_string", "Header text per column (header rows joined with ' | ')."),
+    F("n_fragments", "int", "How many page fragments were stitched into this table."),
+    F("fragments", "json", "JSON list of {page, bbox} of each stitched fragment."),
+    F("confidence", "float", "0-1 quality score of the table extraction (ruling coverage and text fit)."),
+    F("row_span", "int", "Rows the cell spans (1 = no merge)."),
+    F("col_span", "int", "Columns the cell spans (1 = no merge)."),
+    F("is_header", "bool", "The cell belongs to a header row."),
+    F("is_anchor", "bool", "True for the cell that carries a merged cell's text; False for the positions it "
+                           "covers, which repeat the text so every row sees the value it inherits."),
+    F("anchor_row", "int", "Row of the merged cell this position belongs to."),
+    F("anchor_col", "int", "Column of the merged cell this position belongs to."),
+    F("row_kind", "string", "header, item, group (I, II, A. ...) or total (Tổng cộng ...).",
+      enum=("header", "item", "group", "total")),
+    # ---- rejects and runs -----------------------------------------------------------------------
+    F("error_code", "string", "Classified reason: NotAPdf, EncryptedPdf, PageLimitExceeded, ..."),
+    F("message", "string", "One-line human explanation."),
+    F("stage", "string", "Stage that rejected the document: fetch, read, extract, normalize, validate."),
+    F("run_id", "string", "Identifier of the ingestion run."),
+    F("rejected_at", "timestamp", "When the rejection was recorded (UTC)."),
+]}
+
+
+def fields(*names: str) -> tuple[Field, ...]:
+    """The declared fields, in the given order; a name not declared is an error."""
+    missing = [n for n in names if n not in FIELDS]
+    if missing:
+        raise KeyError(f"undeclared fields: {missing}")
+    return tuple(FIELDS[n] for n in names)

@@ -1,0 +1,219 @@
+"""Ground truth for one rendered corpus PDF, built from the same source that rendered it.
+
+The truth is the oracle of every accuracy benchmark. Nothing under pipeline/, extractors/ or
+flows/ may read it (a test enforces this).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tools.corpus.render import Layout
+from tools.corpus.source_model import SourceDocument, Table
+
+TRUTH_VERSION = 1
+
+_ITEM_NO = re.compile(r"^\s*((?:\d+\s*\.\s*)*\d+\s*\.?|[-+•])\s+(?=\S)")
+_BASIS_IN_TITLE = re.compile(r"\((?:tính cho|Tính cho)\s*:?\s*([^)]*)\)")
+
+
+def split_item(text: str) -> tuple[str | None, str]:
+    """'1.2 Phân hữu cơ' -> ('1.2', 'Phân hữu cơ'); '- Giống' -> ('-', 'Giống')."""
+    m = _ITEM_NO.match(text)
+    if not m:
+        return None, text.strip()
+    return m.group(1).replace(" ", ""), text[m.end():].strip()
+
+
+def _heading_entries(doc: SourceDocument, layout: Layout) -> list[dict[str, Any]]:
+    out = []
+    stack: list[dict[str, Any]] = []
+    for i, b in enumerate(doc.blocks):
+        if b["t"] == "appendix":
+            stack = []
+            entry = {"block": i, "kind": "appendix", "level": 0, "text": b["label"],
+                     "title": " ".join(b["title"]), "page": layout.heading_pages.get(i)}
+            stack.append(entry)
+            out.append(entry)
+        elif b["t"] == "h":
+            while stack and stack[-1]["level"] >= b["level"]:
+                stack.pop()
+            entry = {"block": i, "kind": b["kind"], "level": b["level"], "text": b["text"],
+                     "basis": b.get("basis"), "page": layout.heading_pages.get(i)}
+            entry["path"] = [s["text"] for s in stack] + [b["text"]]
+            stack.append(entry)
+            out.append(entry)
+        if out and "path" not in out[-1]:
+            out[-1]["path"] = [s["text"] for s in stack]
+    return out
+
+
+def _table_truth(tab: Table, frags: list[dict[str, Any]]) -> dict[str, Any]:
+    row_pages: dict[tuple[str, int], list[int]] = {}
+    for f in frags:
+        for kind, idx in f["rows"]:
+            pages = row_pages.setdefault((kind, idx), [])
+            if f["page"] not in pages:
+                pages.append(f["page"])
+    nh = len(tab.header)
+
+    def pages_of(row: int, rs: int) -> list[int]:
+        ps: list[int] = []
+        for r in range(row, row + rs):
+            key = ("h", r) if r < nh else ("b", r - nh)
+            for p in row_pages.get(key, []):
+                if p not in ps:
+                    ps.append(p)
+        return sorted(ps)
+
+    cells = [
+        {"row": g.row, "col": g.col, "rs": g.rs, "cs": g.cs, "text": g.text, "header": g.row < nh,
+         "pages": pages_of(g.row, g.rs)}
+        for g in tab.grid
+    ]
+    pages = sorted({f["page"] for f in frags})
+    split_rows = [i for i in range(len(tab.rows)) if len(row_pages.get(("b", i), [])) > 1]
+    return {
+        "id": tab.id,
+        "family": tab.family,
+        "roles": tab.roles,
+        "n_cols": tab.ncols,
+        "n_header_rows": nh,
+        "n_body_rows": len(tab.rows),
+        "row_kinds": [r.kind for r in tab.rows],
+        "pages": pages,
+        "multi_page": len(pages) > 1,
+        "split_rows": split_rows,
+        "fragments": [{"page": f["page"], "bbox": f["bbox"]} for f in frags],
+        "cells": cells,
+        "reading": tab.reading,
+    }
+
+
+def _cell_at(tab: Table, row: int, col: int) -> str:
+    """Text of the grid cell covering (row, col); spans are inherited."""
+    for g in tab.grid:
+        if g.row <= row < g.row + g.rs and g.col <= col < g.col + g.cs:
+            return g.text
+    return ""
+
+
+def _records(tab: Table, context: dict[str, Any], table_index: int) -> dict[str, list[dict[str, Any]]]:
+    nh = len(tab.header)
+    out: dict[str, list[dict[str, Any]]] = {"norm_items": [], "plan_tasks": [], "budget_lines": [], "schedule_marks": []}
+    roles = tab.roles
+    role_col = {r: i for i, r in enumerate(roles) if ":" not in r}
+    group: str | None = None
+    for bi, row in enumerate(tab.rows):
+        r = nh + bi
+
+        def get(role: str, r: int = r) -> str:
+            return _cell_at(tab, r, role_col[role]) if role in role_col else ""
+
+        if row.kind == "group":
+            group = " ".join(c.text for c in row.cells if c.text).strip()
+            if tab.family != "budget":
+                continue
+        base = {"table_id": tab.id, "table_index": table_index, "row": bi, **context}
+        if tab.family == "norm":
+            if row.kind != "item":
+                continue
+            item_cell = get("item") if "item" in role_col else ""
+            no, text = split_item(item_cell)
+            if "no" in role_col and get("no").strip():
+                no = get("no").strip()
+            for ci, role in enumerate(roles):
+                if role != "value" and not role.startswith("value:"):
+                    continue
+                value = _cell_at(tab, r, ci)
+                unit = get("unit")
+                if not value.strip() and not unit.strip():
+                    continue
+                out["norm_items"].append({
+                    **base, "group": group, "period": get("period") or None, "item_no": no, "item_text": text,
+                    "unit_raw": unit, "value_raw": value,
+                    "scale": role.split(":", 1)[1] if ":" in role else None,
+                    "reference": get("reference") or None, "note": get("note") or None,
+                })
+        elif tab.family == "plan_tasks":
+            if row.kind != "item":
+                continue
+            out["plan_tasks"].append({
+                **base, "group": group, "no": get("no"), "content": get("content"), "inputs": get("inputs") or None,
+                "product": get("product") or None, "time": get("time") or None, "lead": get("lead") or None,
+                "partner": get("partner") or None, "support": get("support") or None,
+            })
+        elif tab.family == "budget":
+            amounts = {role.split(":", 1)[1]: _cell_at(tab, r, ci) or None
+                       for ci, role in enumerate(roles) if role.startswith("src:")}
+            label = get("item") or " ".join(c.text for c in row.cells if c.text and not c.text[:1].isdigit())
+            out["budget_lines"].append({
+                **base, "kind": row.kind, "group": group if row.kind == "item" else None, "no": get("no"),
+                "item": get("item") if "item" in role_col else label, "total_raw": get("total") or None,
+                "sources_raw": amounts, "funding": get("funding") or None, "impl": get("impl") or None,
+            })
+        elif tab.family == "schedule":
+            if row.kind != "item":
+                continue
+            for ci, role in enumerate(roles):
+                if not role.startswith("mark:"):
+                    continue
+                text = _cell_at(tab, r, ci).strip()
+                out["schedule_marks"].append({
+                    **base, "group": group, "no": get("no"), "coop": get("coop"), "period": role.split(":", 1)[1],
+                    "marked": text.lower() == "x", "note": text if text and text.lower() != "x" else None,
+                })
+    return out
+
+
+def build_truth(doc: SourceDocument, style: str, layout: Layout, pdf_name: str, pdf_sha256: str) -> dict[str, Any]:
+    headings = _heading_entries(doc, layout)
+    by_block = {h["block"]: h for h in headings}
+    tables: list[dict[str, Any]] = []
+    records: dict[str, list[dict[str, Any]]] = {"norm_items": [], "plan_tasks": [], "budget_lines": [],
+                                                "schedule_marks": []}
+    current_path: list[str] = []
+    current_appendix: str | None = None
+    basis: str | None = None
+    for i, b in enumerate(doc.blocks):
+        if i in by_block:
+            h = by_block[i]
+            current_path = h["path"]
+            if h["kind"] == "appendix":
+                current_appendix = h["text"]
+            elif h["kind"] == "article":
+                current_appendix = None
+            basis = h.get("basis")
+            if not basis and b["t"] == "h":
+                m = _BASIS_IN_TITLE.search(b["text"])
+                basis = m.group(0).strip("()") if m else None
+        elif b["t"] == "basis":
+            basis = b["text"]
+        elif b["t"] == "table":
+            tab = doc.tables[b["id"]]
+            entry = _table_truth(tab, layout.table_fragments.get(tab.id, []))
+            entry["index"] = len(tables)
+            entry["heading_path"] = list(current_path)
+            entry["appendix"] = current_appendix
+            entry["basis"] = basis
+            tables.append(entry)
+            ctx = {"appendix": current_appendix, "heading_path": list(current_path), "basis": basis}
+            for k, v in _records(tab, ctx, entry["index"]).items():
+                records[k].extend(v)
+    n_pages = max(layout.page_orientation) if layout.page_orientation else 0
+    return {
+        "truth_version": TRUTH_VERSION,
+        "doc_id": doc.doc_id,
+        "style": style,
+        "pdf": pdf_name,
+        "pdf_sha256": pdf_sha256,
+        "seed": doc.seed,
+        "page_count": n_pages,
+        "pages": [{"page": n, "orientation": layout.page_orientation[n], "size": list(layout.page_size[n])}
+                  for n in sorted(layout.page_orientation)],
+        "meta": doc.meta,
+        "headings": [{k: v for k, v in h.items() if k != "block"} for h in headings],
+        "tables": tables,
+        "records": records,
+    }
