@@ -179,7 +179,7 @@ def _walk_strings(obj: Any, where: str, problems: list[str]) -> None:
     if isinstance(obj, str):
         _check_text(obj, where, problems)
     elif isinstance(obj, list):
-        for i, x in enumerate(obj):
+        for x in obj:
             _walk_strings(x, where, problems)
     elif isinstance(obj, dict):
         for k, v in obj.items():
