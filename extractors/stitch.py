@@ -1,0 +1,180 @@
+"""Page fragments → logical tables: header rows, continuation over page breaks, row kinds.
+
+A fragment continues the table before it when nothing but page furniture separates them (the
+table ends its page, the fragment starts the next) and their column grids agree. When
+stitching:
+
+* header rows repeated at the top of the continuation are dropped;
+* a row whose text was split by the page break is re-joined (its continuation has no item
+  number where the table numbers its rows, or starts in lower case / with closing punctuation);
+* a merged cell that continues over the break (an empty cell at the top of the continuation
+  under a vertical span) stays one merged cell.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from extractors.model import Cell, Table, TableFragment
+from extractors.text import fold_ws, join_wrapped
+
+_NUMBERING = re.compile(r"^\s*(\d+(\.\d+)*\.?|[IVXL]+\.?|[a-zđ]\)|[-+•])(\s|$)")
+_GROUP = re.compile(r"^\s*([IVXL]+|[A-ZĐ])[.\s]")
+_TOTAL = re.compile(r"^\s*(tổng cộng|tổng số|cộng|tổng)\b", re.I)
+_HEADER_WORDS = re.compile(
+    r"^(stt|tt|s/t|hạng mục|nội dung|đơn vị|đvt|dvt|ghi chú|thời kỳ|tài liệu|yêu cầu|định mức|chỉ tiêu|"
+    r"số lượng|mã hiệu|căn cứ|trích dẫn|thời gian|cơ quan|hợp tác xã|tổng|phân theo|nhiệm vụ|kết quả|"
+    r"sản phẩm|diễn giải|tên|thiết bị|thành phần|trị số|đơn vị)",
+    re.I,
+)
+
+
+def _row_cells(cells: Sequence[Cell], row: int) -> list[Cell]:
+    return sorted((c for c in cells if c.row == row), key=lambda c: c.col)
+
+
+def _covering(cells: Sequence[Cell], row: int, col: int) -> Cell | None:
+    for c in cells:
+        if c.row <= row < c.row + c.rs and c.col <= col < c.col + c.cs:
+            return c
+    return None
+
+
+def count_header_rows(frag: TableFragment) -> int:
+    """Leading rows that read as a header: bold (or header vocabulary) and several labels."""
+    n = 0
+    for r in range(min(frag.n_rows - 1, 3)):
+        row = [c for c in _row_cells(frag.cells, r) if c.text]
+        if not row:
+            break
+        if len(row) == 1 and row[0].cs >= frag.n_cols - 1 and n == 0:
+            break  # a title/group row spanning the table
+        bold = all(c.bold for c in row)
+        vocab = sum(bool(_HEADER_WORDS.match(c.text)) for c in row) >= max(1, len(row) // 2)
+        numeric = any(re.fullmatch(r"[\d.,\s≤≥<>x-]+", c.text) for c in row)
+        if (bold or (vocab and n == 0)) and not numeric and not _GROUP.match(row[0].text or "~"):
+            n = r + 1
+            # a header cell spanning down covers the next rows too
+            n = max(n, max(c.row + c.rs for c in row))
+        else:
+            break
+    return min(n, frag.n_rows - 1) if frag.n_rows > 1 else 0
+
+
+def _same_grid(a: TableFragment, b: TableFragment, tol: float = 4.0) -> bool:
+    if a.n_cols != b.n_cols:
+        return False
+    wa = [e - a.col_edges[0] for e in a.col_edges]
+    wb = [e - b.col_edges[0] for e in b.col_edges]
+    return all(abs(x - y) <= tol for x, y in zip(wa, wb, strict=True))
+
+
+def _header_texts(cells: Sequence[Cell], n_header: int) -> list[str]:
+    return [fold_ws(c.text) for c in sorted(cells, key=lambda c: (c.row, c.col)) if c.row < n_header]
+
+
+def _identifier_col(cells: Sequence[Cell], n_header: int, n_cols: int) -> int | None:
+    best, best_share = None, 0.0
+    for col in range(n_cols):
+        anchors = [c for c in cells if c.col == col and c.row >= n_header and c.cs == 1]
+        if len(anchors) < 3:
+            continue
+        share = sum(bool(_NUMBERING.match(c.text)) for c in anchors) / len(anchors)
+        if share > best_share:
+            best, best_share = col, share
+    return best if best_share >= 0.6 else None
+
+
+def _is_continuation_text(text: str) -> bool:
+    return bool(text) and (text[0].islower() or text[0] in ")],.;:")
+
+
+def append_fragment(table: Table, frag: TableFragment) -> None:
+    """Stitch ``frag`` below ``table`` (mutates ``table``)."""
+    cells = [Cell(c.row, c.col, c.rs, c.cs, c.text, c.page, c.bbox, c.bold) for c in frag.cells]
+    # 1. repeated header rows
+    nh = table.n_header_rows
+    if nh and frag.n_rows > nh:
+        head = _header_texts(table.cells, nh)
+        top = _header_texts([c for c in cells if c.row < nh], nh)
+        if head == top and all(c.row + c.rs <= nh for c in cells if c.row < nh):
+            cells = [c for c in cells if c.row >= nh]
+            for c in cells:
+                c.row -= nh
+    if not cells:
+        table.fragments.append(frag)
+        return
+    last = table.n_rows - 1
+    first = [c for c in cells if c.row == 0]
+    ident = _identifier_col(table.cells, nh, table.n_cols)
+    nonempty = [c for c in first if c.text]
+    split_row = False
+    if nonempty:
+        id_cell = next((c for c in first if c.col <= (ident if ident is not None else -1) < c.col + c.cs), None)
+        above_id = _covering(table.cells, last, ident) if ident is not None else None
+        if ident is not None and id_cell is not None and not id_cell.text and above_id and above_id.text \
+                and above_id.row + above_id.rs - 1 == last:
+            split_row = True
+        elif all(_is_continuation_text(c.text) for c in nonempty):
+            split_row = True
+    consumed_rows = 0
+    removed: set[int] = set()
+    for c in first:
+        target = _covering(table.cells, last, c.col)
+        if target is None or target.col != c.col or target.cs != c.cs:
+            continue
+        if split_row:
+            if c.text:
+                target.text = join_wrapped([target.text, c.text])
+            target.rs += c.rs - 1
+            removed.add(id(c))
+        elif not c.text and (c.rs >= 2 or target.rs >= 2):
+            target.rs += c.rs
+            removed.add(id(c))
+    if split_row:
+        consumed_rows = 1
+    kept = [c for c in cells if id(c) not in removed]
+    offset = table.n_rows - consumed_rows
+    for c in kept:
+        c.row += offset
+    table.cells.extend(kept)
+    table.n_rows = max(c.row + c.rs for c in table.cells)
+    table.fragments.append(frag)
+
+
+def row_kinds(table: Table) -> list[str]:
+    kinds = []
+    for r in range(table.n_rows):
+        if r < table.n_header_rows:
+            kinds.append("header")
+            continue
+        row = [c for c in _row_cells(table.cells, r) if c.text]
+        if not row:
+            kinds.append("item")
+            continue
+        first = row[0].text
+        if _TOTAL.match(first) or (len(row) > 1 and _TOTAL.match(row[1].text) and not row[0].text.strip("0123456789.")):
+            kinds.append("total")
+        elif all(c.bold for c in row) and (_GROUP.match(first) or len(row) == 1):
+            kinds.append("group")
+        else:
+            kinds.append("item")
+    return kinds
+
+
+def continues(prev: TableFragment, frag: TableFragment) -> bool:
+    return frag.page == prev.page + 1 and _same_grid(prev, frag)
+
+
+def new_table(index: int, frag: TableFragment) -> Table:
+    nh = count_header_rows(frag)
+    cells = [Cell(c.row, c.col, c.rs, c.cs, c.text, c.page, c.bbox, c.bold) for c in frag.cells]
+    return Table(index, [frag], frag.n_rows, frag.n_cols, nh, cells, [], frag.method, frag.confidence)
+
+
+def finish(table: Table) -> Table:
+    table.cells.sort(key=lambda c: (c.row, c.col))
+    table.row_kinds = row_kinds(table)
+    table.confidence = round(min(f.confidence for f in table.fragments), 4)
+    return table
