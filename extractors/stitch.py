@@ -20,7 +20,7 @@ from extractors.model import Cell, Table, TableFragment
 from extractors.text import fold_ws, join_wrapped
 
 _NUMBERING = re.compile(r"^\s*(\d+(\.\d+)*\.?|[IVXL]+\.?|[a-zđ]\)|[-+•])(\s|$)")
-_GROUP = re.compile(r"^\s*([IVXL]+|[A-ZĐ])[.\s]")
+_GROUP = re.compile(r"^\s*([IVXL]+|[A-ZĐ])([.\s]|$)")
 _TOTAL = re.compile(r"^\s*(tổng cộng|tổng số|cộng|tổng)\b", re.I)
 _HEADER_WORDS = re.compile(
     r"^(stt|tt|s/t|hạng mục|nội dung|đơn vị|đvt|dvt|ghi chú|thời kỳ|tài liệu|yêu cầu|định mức|chỉ tiêu|"

@@ -29,6 +29,7 @@ LEVELS = {"appendix": 0, "article": 1, "clause": 2, "part": 2, "model": 3, "scop
 
 
 def _upper_share(text: str) -> float:
+    text = re.sub(r"\([^)]*\)", "", text)  # Latin names and references in parentheses do not count
     letters = [ch for ch in text if ch.isalpha()]
     return sum(ch.isupper() for ch in letters) / len(letters) if letters else 0.0
 
@@ -168,11 +169,7 @@ def _issuer_case(s: str) -> str:
 
 def extract_meta(first_pages: Sequence[Line], all_text: str) -> DocumentMeta:
     """Metadata from the masthead of the first page and the effective-date clause."""
-    try:
-        from pipeline.dates import find_effective_date
-    except ImportError:  # TEMP until dates lands
-        def find_effective_date(_t):
-            return None
+    from pipeline.dates import find_effective_date
 
     meta = DocumentMeta()
     width = max((ln.bbox[2] for ln in first_pages), default=600)

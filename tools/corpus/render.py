@@ -184,7 +184,30 @@ class _Renderer:
                 else:
                     rel.append(max(2.5, math.sqrt(mean + 1) * 2.2))
         total = sum(rel)
-        return [avail * r / total for r in rel]
+        widths = [avail * r / total for r in rel]
+        # like a word processor's autofit: a column is never narrower than its longest word,
+        # so no text overflows into the next cell
+        need = [0.0] * tab.ncols
+        font = self.st.font_bold
+        for g in tab.grid:
+            if g.cs == 1:
+                longest = max((pdfmetrics.stringWidth(w, font, self.st.table_size) for w in g.text.split()), default=0)
+                need[g.col] = max(need[g.col], longest + 2 * self.st.pad_h + 1)
+        for _ in range(3):
+            short = [i for i in range(tab.ncols) if widths[i] < need[i]]
+            if not short:
+                break
+            extra = sum(need[i] - widths[i] for i in short)
+            donors = [i for i in range(tab.ncols) if widths[i] > need[i] and i not in short]
+            spare = sum(widths[i] - need[i] for i in donors)
+            if spare <= 0:
+                break
+            take = min(1.0, extra / spare)
+            for i in donors:
+                widths[i] -= (widths[i] - need[i]) * take
+            for i in short:
+                widths[i] = widths[i] + (need[i] - widths[i]) * min(1.0, spare / extra)
+        return widths
 
     def table(self, tab: Any, avail_w: float) -> Table:
         st = self.st
