@@ -112,7 +112,7 @@ def extract_document(path: Path, max_pages: int = DEFAULT_MAX_PAGES) -> Document
             frag = obj  # type: ignore[assignment]
             assert isinstance(frag, TableFragment)
             if (current is not None and last_kind == "frag" and first_on_page
-                    and continues(current.fragments[-1], frag)):
+                    and continues(current, frag)):
                 append_fragment(current, frag)
             else:
                 current = new_table(len(tables), frag)

@@ -76,6 +76,7 @@ class Table:
     heading_ref: int | None = None
     heading_path: list[str] = field(default_factory=list)
     basis_raw: str | None = None
+    col_edges: list[float] = field(default_factory=list)  # x of the column boundaries (n_cols + 1)
 
     @property
     def pages(self) -> list[int]:

@@ -44,7 +44,8 @@ def _covering(cells: Sequence[Cell], row: int, col: int) -> Cell | None:
 def count_header_rows(frag: TableFragment) -> int:
     """Leading rows that read as a header: bold (or header vocabulary) and several labels."""
     n = 0
-    for r in range(min(frag.n_rows - 1, 3)):
+    # a header may sit alone at the foot of a page (its body starts on the next page)
+    for r in range(min(max(frag.n_rows - 1, 1), 3)):
         row = [c for c in _row_cells(frag.cells, r) if c.text]
         if not row:
             break
@@ -56,18 +57,40 @@ def count_header_rows(frag: TableFragment) -> int:
         if (bold or (vocab and n == 0)) and not numeric and not _GROUP.match(row[0].text or "~"):
             n = r + 1
             # a header cell spanning down covers the next rows too
-            n = max(n, max(c.row + c.rs for c in row))
+            n = max(n, max(c.row + c.rs for c in row if c.rs <= 3))
         else:
             break
-    return min(n, frag.n_rows - 1) if frag.n_rows > 1 else 0
+    return min(n, frag.n_rows)
 
 
-def _same_grid(a: TableFragment, b: TableFragment, tol: float = 4.0) -> bool:
-    if a.n_cols != b.n_cols:
+def _subset(small: list[float], big: list[float], tol: float) -> bool:
+    return all(any(abs(x - y) <= tol for y in big) for x in small)
+
+
+def _same_grid(a: list[float], b: list[float], tol: float = 4.0) -> bool:
+    """Two fragments share a grid when their outer edges agree and the column boundaries of
+    one are a subset of the other's (a header may merge columns that the body splits)."""
+    if abs(a[0] - b[0]) > tol or abs(a[-1] - b[-1]) > tol:
         return False
-    wa = [e - a.col_edges[0] for e in a.col_edges]
-    wb = [e - b.col_edges[0] for e in b.col_edges]
-    return all(abs(x - y) <= tol for x, y in zip(wa, wb, strict=True))
+    return _subset(a, b, tol) or _subset(b, a, tol)
+
+
+def _union_edges(a: list[float], b: list[float], tol: float = 4.0) -> list[float]:
+    out = list(a)
+    for x in b:
+        if not any(abs(x - y) <= tol for y in out):
+            out.append(x)
+    return sorted(out)
+
+
+def _remap(cells: Sequence[Cell], old: list[float], new: list[float], tol: float = 4.0) -> None:
+    """Re-express column indices and spans of ``cells`` on a finer grid ``new``."""
+    def idx(x: float) -> int:
+        return min(range(len(new)), key=lambda i: abs(new[i] - x))
+
+    for c in cells:
+        left, right = old[c.col], old[c.col + c.cs]
+        c.col, c.cs = idx(left), max(1, idx(right) - idx(left))
 
 
 def _header_texts(cells: Sequence[Cell], n_header: int) -> list[str]:
@@ -93,6 +116,16 @@ def _is_continuation_text(text: str) -> bool:
 def append_fragment(table: Table, frag: TableFragment) -> None:
     """Stitch ``frag`` below ``table`` (mutates ``table``)."""
     cells = [Cell(c.row, c.col, c.rs, c.cs, c.text, c.page, c.bbox, c.bold) for c in frag.cells]
+    # put both on the finer of the two column grids
+    shift = frag.col_edges[0] - table.col_edges[0]
+    frag_edges = [e - shift for e in frag.col_edges]
+    union = _union_edges(table.col_edges, frag_edges)
+    if len(union) != len(table.col_edges):
+        _remap(table.cells, table.col_edges, union)
+    if len(union) != len(frag_edges):
+        _remap(cells, frag_edges, union)
+    table.col_edges = union
+    table.n_cols = len(union) - 1
     # 1. repeated header rows
     nh = table.n_header_rows
     if nh and frag.n_rows > nh:
@@ -163,14 +196,18 @@ def row_kinds(table: Table) -> list[str]:
     return kinds
 
 
-def continues(prev: TableFragment, frag: TableFragment) -> bool:
-    return frag.page == prev.page + 1 and _same_grid(prev, frag)
+def continues(table: Table, frag: TableFragment) -> bool:
+    prev = table.fragments[-1]
+    shift = frag.col_edges[0] - table.col_edges[0]
+    return frag.page == prev.page + 1 and abs(shift) <= 4.0 and _same_grid(
+        table.col_edges, [e - shift for e in frag.col_edges])
 
 
 def new_table(index: int, frag: TableFragment) -> Table:
     nh = count_header_rows(frag)
     cells = [Cell(c.row, c.col, c.rs, c.cs, c.text, c.page, c.bbox, c.bold) for c in frag.cells]
-    return Table(index, [frag], frag.n_rows, frag.n_cols, nh, cells, [], frag.method, frag.confidence)
+    return Table(index, [frag], frag.n_rows, frag.n_cols, nh, cells, [], frag.method, frag.confidence,
+                 col_edges=list(frag.col_edges))
 
 
 def finish(table: Table) -> Table:

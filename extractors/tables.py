@@ -98,10 +98,19 @@ def grid_spans(flags: list[list[tuple[bool, bool, bool, bool]]]) -> list[tuple[i
 
 def cell_text(chars: Sequence[Char], bbox: BBox) -> tuple[str, bool]:
     """Text of the characters inside ``bbox`` with wrapped lines joined; and whether it is bold."""
-    mine = [c for c in chars if inside(c, bbox, pad=0.0)]
+    allc = [c for c in chars if inside(c, bbox, pad=0.0)]
+    mine = [c for c in allc if c["text"].strip()]
     if not mine:
         return "", False
-    lines = [_chars_to_string(g) for g in _line_groups(mine)]
+    spaces = [c for c in allc if not c["text"].strip()]
+    lines = []
+    for g in _line_groups(mine):
+        text = _chars_to_string(g)
+        # the producer's own space glyph at the end of a line says the break is a space
+        top, bottom, right = min(c["top"] for c in g), max(c["bottom"] for c in g), g[-1]["x1"]
+        if any(sp["x0"] >= right - 0.5 and top - 1 <= (sp["top"] + sp["bottom"]) / 2 <= bottom + 1 for sp in spaces):
+            text += " "
+        lines.append(text)
     fonts = [c.get("fontname", "") for c in mine if c["text"].strip()]
     bold = bool(fonts) and sum(is_bold(f) for f in fonts) >= 0.6 * len(fonts)
     return join_wrapped(lines), bold

@@ -135,16 +135,19 @@ def chars_to_lines(chars: Sequence[Char], page: int) -> list[Line]:
 def join_wrapped(parts: Iterable[str]) -> str:
     """Join the visual lines of one paragraph or cell into one string (see module doc)."""
     out = ""
-    for part in parts:
-        part = part.strip()
+    explicit_space = False
+    for raw in parts:
+        part = raw.strip()
         if not part:
             continue
         if not out:
             out = part
-        elif re.search(r"\w[-/]$", out) and re.match(r"\w", part) and not part.startswith("- "):
+        elif not explicit_space and re.search(r"\w[-/]$", out) and re.match(r"\w", part) \
+                and not part.startswith("- "):
             out += part
         else:
             out += " " + part
+        explicit_space = raw.endswith(" ")  # a space glyph at the break: keep it whatever precedes
     return nfc(out)
 
 

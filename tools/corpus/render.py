@@ -235,7 +235,10 @@ class _Renderer:
                 font = FALLBACK_FONT
             lines: list[str] = []
             for hard in g.text.split("\n"):
-                lines.extend(simpleSplit(hard, font, st.table_size, width) or [""])
+                soft = simpleSplit(hard, font, st.table_size, width) or [""]
+                if st.keep_break_spaces:  # Word keeps the space at a soft line break in its text layer
+                    soft = [ln + " " for ln in soft[:-1]] + soft[-1:]
+                lines.extend(soft)
             data[g.row][g.col] = "\n".join(lines)
             if font != st.font:
                 cmds.append(("FONT", (g.col, g.row), (g.col, g.row), font, st.table_size, st.table_size * st.leading))

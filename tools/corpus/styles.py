@@ -37,6 +37,7 @@ class Style:
     split_in_row: bool
     page_number: str  # "top-center" | "bottom-right"
     width_rule: str  # "content" | "sqrt"
+    keep_break_spaces: bool  # the space at a soft line break stays in the text layer
 
 
 STYLES: dict[str, Style] = {
@@ -58,6 +59,7 @@ STYLES: dict[str, Style] = {
         split_in_row=True,
         page_number="top-center",
         width_rule="content",
+        keep_break_spaces=True,
     ),
     "compact": Style(
         name="compact",
@@ -77,6 +79,7 @@ STYLES: dict[str, Style] = {
         split_in_row=False,
         page_number="bottom-right",
         width_rule="sqrt",
+        keep_break_spaces=False,
     ),
 }
 
