@@ -51,6 +51,14 @@ def count_header_rows(frag: TableFragment) -> int:
             break
         if len(row) == 1 and row[0].cs >= frag.n_cols - 1 and n == 0:
             break  # a title/group row spanning the table
+        if r > 0:
+            # a second header row sits under a header cell spanning columns, or beside one
+            # spanning rows; otherwise a bold row after the header is a group row
+            above = [c for c in frag.cells if c.row < r]
+            spans_cols = any(c.cs > 1 and c.row == r - 1 for c in above)
+            spans_rows = any(c.row + c.rs > r for c in above)
+            if not (spans_cols or spans_rows):
+                break
         bold = all(c.bold for c in row)
         vocab = sum(bool(_HEADER_WORDS.match(c.text)) for c in row) >= max(1, len(row) // 2)
         numeric = any(re.fullmatch(r"[\d.,\s≤≥<>x-]+", c.text) for c in row)
@@ -148,7 +156,10 @@ def append_fragment(table: Table, frag: TableFragment) -> None:
         above_id = _covering(table.cells, last, ident) if ident is not None else None
         if ident is not None and id_cell is not None and not id_cell.text and above_id and above_id.text \
                 and above_id.row + above_id.rs - 1 == last:
-            split_row = True
+            split_row = True  # the numbered column is empty: the rest of the row above
+        elif id_cell is not None and id_cell.text and not _NUMBERING.match(id_cell.text) \
+                and (_is_continuation_text(id_cell.text) or id_cell.text[0] == "("):
+            split_row = True  # the numbered column continues a sentence
         elif all(_is_continuation_text(c.text) for c in nonempty):
             split_row = True
     consumed_rows = 0
@@ -162,7 +173,10 @@ def append_fragment(table: Table, frag: TableFragment) -> None:
                 target.text = join_wrapped([target.text, c.text])
             target.rs += c.rs - 1
             removed.add(id(c))
-        elif not c.text and (c.rs >= 2 or target.rs >= 2):
+        elif (c.rs >= 2 or target.rs >= 2) and (not c.text or _is_continuation_text(c.text)):
+            # a merged cell continuing over the break, possibly with the rest of its text
+            if c.text:
+                target.text = join_wrapped([target.text, c.text])
             target.rs += c.rs
             removed.add(id(c))
     if split_row:

@@ -130,12 +130,9 @@ def classify(cands: Sequence[_Candidate]) -> list[Heading]:
             elif depth == 1:
                 kind = "section" if "model" in kinds else "model"
             else:
-                open_sections = [(h, s) for h, s in stack if h.kind in ("section", "subsection")]
-                if open_sections and open_sections[-1][1][1] < depth:
-                    kind = "subsection"
-                else:
-                    kind = "section"
-        level = LEVELS[kind]
+                kind = "section" if depth == 2 else "subsection"
+        # deeper numbering nests deeper: N.M.K is level 6, N.M.K.L level 7 ...
+        level = 3 + sig[1] if kind == "subsection" else LEVELS[kind]
         if kind in ("appendix", "article"):
             stack = []
         while stack and stack[-1][0].level >= level:

@@ -202,7 +202,8 @@ def check_blocks(blocks: list[dict[str, Any]], where: str) -> tuple[dict[str, Ta
             if t == "h":
                 if b.get("kind") not in HEADING_LEVELS:
                     raise SourceError(f"{w}: heading kind {b.get('kind')!r} not in {sorted(HEADING_LEVELS)}")
-                if b.get("level") != HEADING_LEVELS[b["kind"]]:
+                deeper = b["kind"] == "subsection" and b.get("level") in (7, 8)  # N.M.K.L numbering
+                if b.get("level") != HEADING_LEVELS[b["kind"]] and not deeper:
                     raise SourceError(f"{w}: heading kind {b['kind']} must have level {HEADING_LEVELS[b['kind']]}")
                 if not b.get("text"):
                     raise SourceError(f"{w}: heading without text")
