@@ -72,3 +72,66 @@ class TooLarge(PipelineError):
 
     code = "TooLarge"
     stage = "fetch"
+
+
+# --- Sources and fetching (manifest, fetch, raw store) ----------------------------------------
+# Every error raised by ``pipeline.fetch`` answers "does retrying make sense?" through
+# ``is_retryable(exc)``: the subclasses below carry a ``retryable`` attribute; every other
+# classified error (NotAPdf, TooLarge, ChecksumMismatch, ...) is permanent.
+
+
+class ManifestError(PipelineError):
+    """The manifest (or an ad-hoc source given on the command line) is invalid.
+
+    ``manifest`` is the manifest file (None for command-line sources), ``entry`` the offending
+    entry's position or id (None for a file-level problem)."""
+
+    code = "ManifestError"
+    stage = "manifest"
+    retryable = False
+
+    def __init__(self, message: str, manifest: str | None = None, entry: str | int | None = None) -> None:
+        where = manifest or "command line"
+        if entry is not None:
+            where += f", entry {entry!r}" if isinstance(entry, str) else f", entry #{entry}"
+        super().__init__(f"{where}: {message}")
+        self.manifest = manifest
+        self.entry = entry
+
+
+class SourceNotFound(FetchError):
+    """A local source file does not exist (or is not a regular file)."""
+
+    code = "SourceNotFound"
+    retryable = False
+
+
+class FetchTimeout(FetchError):
+    """Connecting to, or reading from, the server took longer than the configured timeout."""
+
+    code = "FetchTimeout"
+    retryable = True
+
+
+class FetchConnectionError(FetchError):
+    """The connection failed or broke off (refused, reset, DNS failure, truncated body)."""
+
+    code = "FetchConnectionError"
+    retryable = True
+
+
+class HttpStatusError(FetchError):
+    """The server answered with an HTTP error status (``status``). 408, 425, 429 and 5xx
+    (except 501 and 505) are worth retrying; every other status is permanent."""
+
+    code = "HttpStatusError"
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retryable = status in (408, 425, 429) or (500 <= status < 600 and status not in (501, 505))
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """True when a failed attempt may succeed if repeated (timeouts, broken connections, 5xx)."""
+    return bool(getattr(exc, "retryable", False))

@@ -1,0 +1,136 @@
+"""The extraction cache: keyed on sha256 + parser version, atomic, computes only on a miss."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from extractors.document import PARSER_VERSION, extract_document
+from pipeline import cache
+from pipeline.datasets import document_frames
+
+SHA = "0123456789abcdef" * 4
+PDF = Path(__file__).resolve().parent.parent / "data" / "samples" / "pdf" / "compact" / "daklak-2026-letter.pdf"
+
+
+def frames() -> dict[str, pd.DataFrame]:
+    return {
+        "tables": pd.DataFrame({
+            "table_id": ["t1", "t2"],
+            "title": ["Định mức kinh tế - kỹ thuật", None],
+            "n_rows": pd.array([12, None], dtype="Int64"),
+            "value": [1.5, float("nan")],
+            "extracted_at": pd.to_datetime(["2026-01-05T02:00:00Z", "2026-01-05T02:00:01Z"], utc=True),
+        }),
+        "cells": pd.DataFrame({"text": ["1.200", "kg"], "row": [0, 1]}),
+    }
+
+
+class Counter:
+    def __init__(self, result: dict[str, pd.DataFrame]) -> None:
+        self.calls = 0
+        self.result = result
+
+    def __call__(self) -> dict[str, pd.DataFrame]:
+        self.calls += 1
+        return self.result
+
+
+def assert_same(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]) -> None:
+    assert sorted(a) == sorted(b)
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name])
+
+
+def test_miss_put_hit(tmp_path: Path) -> None:
+    assert cache.get("extract", SHA, "extract-1", tmp_path) is None
+    folder = cache.put("extract", SHA, "extract-1", frames(), tmp_path)
+    assert folder == tmp_path / "cache" / "extract" / "extract-1" / SHA
+    assert sorted(p.name for p in folder.iterdir()) == ["_frames.json", "cells.parquet", "tables.parquet"]
+    assert_same(cache.get("extract", SHA, "extract-1", tmp_path), frames())
+    assert [p.name for p in folder.parent.iterdir()] == [SHA]  # no temporary folder left behind
+
+
+def test_cached_computes_once_and_new_parser_version_misses(tmp_path: Path) -> None:
+    compute = Counter(frames())
+    first = cache.cached("extract", SHA, "extract-1", compute, tmp_path)
+    second = cache.cached("extract", SHA, "extract-1", compute, tmp_path)
+    assert compute.calls == 1
+    assert_same(first, frames())
+    assert_same(second, first)
+    newer = cache.cached("extract", SHA, "extract-2", compute, tmp_path)
+    assert compute.calls == 2  # a different parser version is a miss
+    assert_same(newer, first)
+    other_stage = cache.cached("normalize", SHA, "extract-1", compute, tmp_path)
+    assert compute.calls == 3 and sorted(other_stage) == ["cells", "tables"]
+    other_doc = cache.get("extract", "f" * 64, "extract-1", tmp_path)
+    assert other_doc is None
+
+
+def test_a_stage_that_produced_nothing_is_a_hit(tmp_path: Path) -> None:
+    compute = Counter({})
+    assert cache.cached("extract", SHA, "extract-1", compute, tmp_path) == {}
+    assert cache.cached("extract", SHA, "extract-1", compute, tmp_path) == {}
+    assert compute.calls == 1
+    empty = Counter({"rejects": pd.DataFrame({"code": pd.Series([], dtype="str")})})
+    got = cache.cached("validate", SHA, "extract-1", empty, tmp_path)
+    assert len(got["rejects"]) == 0 and list(got["rejects"].columns) == ["code"]
+
+
+def test_damaged_entry_is_a_miss_and_is_replaced(tmp_path: Path) -> None:
+    folder = cache.put("extract", SHA, "extract-1", frames(), tmp_path)
+    (folder / "cells.parquet").write_bytes(b"not parquet")
+    assert cache.get("extract", SHA, "extract-1", tmp_path) is None
+    compute = Counter(frames())
+    assert_same(cache.cached("extract", SHA, "extract-1", compute, tmp_path), frames())
+    assert compute.calls == 1
+    assert_same(cache.get("extract", SHA, "extract-1", tmp_path), frames())
+
+
+def test_existing_entry_is_kept(tmp_path: Path) -> None:
+    cache.put("extract", SHA, "extract-1", frames(), tmp_path)
+    other = {"cells": pd.DataFrame({"text": ["x"], "row": [9]})}
+    cache.put("extract", SHA, "extract-1", other, tmp_path)  # same key, same code: first result stands
+    assert_same(cache.get("extract", SHA, "extract-1", tmp_path), frames())
+
+
+def test_compute_failure_stores_nothing(tmp_path: Path) -> None:
+    def boom() -> dict[str, pd.DataFrame]:
+        raise RuntimeError("parser crashed")
+
+    with pytest.raises(RuntimeError, match="parser crashed"):
+        cache.cached("extract", SHA, "extract-1", boom, tmp_path)
+    assert cache.get("extract", SHA, "extract-1", tmp_path) is None
+
+
+@pytest.mark.parametrize(("stage", "sha", "version", "name"), [
+    ("../x", SHA, "extract-1", "tables"),
+    ("extract", SHA.upper(), "extract-1", "tables"),
+    ("extract", "abc", "extract-1", "tables"),
+    ("extract", SHA, "extract/1", "tables"),
+    ("extract", SHA, "extract-1", "Bad Name"),
+])
+def test_keys_and_names_are_validated(tmp_path: Path, stage: str, sha: str, version: str, name: str) -> None:
+    with pytest.raises(ValueError):
+        cache.put(stage, sha, version, {name: pd.DataFrame({"a": [1]})}, tmp_path)
+    assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").rglob("*.parquet"))
+
+
+def test_not_a_dataframe_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(TypeError, match="not a pandas DataFrame"):
+        cache.put("extract", SHA, "extract-1", {"tables": [1, 2]}, tmp_path)  # type: ignore[dict-item]
+
+
+def test_real_document_frames_round_trip(tmp_path: Path) -> None:
+    doc = extract_document(PDF)
+    at = datetime(2026, 1, 5, 2, 0, tzinfo=UTC)
+    compute = Counter(document_frames(doc, str(PDF), at))
+    got = cache.cached("extract", doc.sha256, PARSER_VERSION, compute, tmp_path)
+    assert_same(got, compute.result)
+    assert {"documents", "pages", "tables", "cells"} <= set(got)
+    assert cache.cached("extract", doc.sha256, PARSER_VERSION, compute, tmp_path).keys() == got.keys()
+    assert compute.calls == 1
+
