@@ -53,6 +53,14 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in [
 ]}
 
 
+def register_datasets(*new: Dataset) -> None:
+    """Declare more datasets (domain modules of ``schemas/`` call this)."""
+    for d in new:
+        if d.name in DATASETS:
+            raise ValueError(f"dataset {d.name!r} is already declared")
+        DATASETS[d.name] = d
+
+
 def dataset(name: str) -> Dataset:
     try:
         return DATASETS[name]

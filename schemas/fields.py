@@ -94,6 +94,14 @@ FIELDS: dict[str, Field] = {f.name: f for f in [
 ]}
 
 
+def register(*new: Field) -> None:
+    """Declare more fields (domain modules of ``schemas/`` call this); a name is declared once."""
+    for f in new:
+        if f.name in FIELDS:
+            raise ValueError(f"field {f.name!r} is already declared")
+        FIELDS[f.name] = f
+
+
 def fields(*names: str) -> tuple[Field, ...]:
     """The declared fields, in the given order; a name not declared is an error."""
     missing = [n for n in names if n not in FIELDS]
