@@ -3,8 +3,20 @@
 __version__ = "0.1.0"
 
 
-def load(name: str, data_dir: str = "data"):  # noqa: ANN201 - re-exported convenience
-    """Load a published dataset as a typed pandas DataFrame: ``load("tables", data_dir="data")``."""
+def load(name: str, version=None, as_of=None, data_dir="data", *, run_id=None):  # noqa: ANN001,ANN201 - re-export
+    """Load a published dataset as a typed pandas DataFrame: ``load("tables", data_dir="data")``.
+
+    ``version``: a Delta version (int) or a timestamp (datetime / ISO string) for time travel;
+    ``run_id``: the version a run pinned; ``as_of``: the legal in-force date (norm datasets).
+    See ``pipeline.publish.load``.
+    """
     from pipeline.publish import load as _load
 
-    return _load(name, data_dir)
+    return _load(name, version, as_of, data_dir, run_id=run_id)
+
+
+def list_versions(name: str, data_dir="data"):  # noqa: ANN001,ANN201 - re-exported convenience
+    """Every Delta version of a dataset with its run id and rows added/removed (pandas DataFrame)."""
+    from pipeline.publish import list_versions as _list_versions
+
+    return _list_versions(name, data_dir)

@@ -1,73 +1,621 @@
 """Publishing and loading datasets: the only module that writes or reads ``data/parquet``.
 
-Every dataset is one Parquet file, ``<data_dir>/parquet/<name>.parquet``, written with the
-pyarrow schema compiled from ``schemas/``. A publish replaces the rows of the documents it
-carries (keyed by ``doc_sha256``) and keeps everyone else's; each file is written to a
-temporary name and renamed into place, so a reader sees the old file or the new one, never a
-partial one. (The versioned table format of the orchestration issue replaces this module's
-internals without changing its two functions.)
+Every dataset is a Delta Lake table, ``<data_dir>/parquet/<name>/``, written with the pyarrow
+schema compiled from ``schemas/``. What a publish guarantees:
+
+- **one commit per table per run.** A document that is re-ingested has its rows replaced with
+  one ``write_deltalake(mode="overwrite", predicate="doc_sha256 IN (...)")`` commit: Delta's
+  *replaceWhere*, i.e. "delete the rows matching the predicate and add the new rows" in a single
+  transaction. (A ``merge`` would match row by row on the primary key and could not remove the
+  rows a document no longer has; replaceWhere does both in one commit and writes less.) Every
+  commit carries custom metadata: ``run_id``, ``run_sequence``, ``pipeline_version``,
+  ``parser_version``, ``input_hashes`` (doc_sha256 of every ingested document) and
+  ``rejected_hashes``. Earlier versions stay readable (time travel) until someone vacuums.
+- **the run record is the commit point of the whole run.** Delta has no transactions across
+  tables, so after every table is committed a run record ``<data_dir>/parquet/_runs/<seq>.json``
+  is written (to a temporary name, then hard-linked into place: it appears complete or not at
+  all). It pins every table's version. A run is *published* exactly when its record exists.
+  ``load`` reads through the latest record by default, so it never shows half a run.
+- **failure rolls back.** If a table commit (or the record) fails, the tables this run already
+  committed are restored to their previous version (a ``RESTORE`` commit). If the process dies
+  before it can roll back, the next publish finds the commits of the unrecorded run (their
+  ``run_sequence`` is above the last record's) and restores them before writing.
+
+What a reader who does not use the run record (``polars.read_delta(path)`` of the latest
+version) can observe between two table commits of a run: the tables committed so far already
+show the new run while the others still show the previous one; if the run fails, the committed
+ones show it until the rollback commit. Pinning versions from the latest run record
+(docs/reading-the-data.md) avoids that. Publishing assumes one writer at a time per data dir; a
+file lock (``_runs/.lock``) serializes concurrent publishes on one machine.
 """
 
 from __future__ import annotations
 
+import fcntl
+import json
+import math
+import numbers
 import os
+import re
 import tempfile
-from collections.abc import Mapping
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
+import pyarrow.compute as pc
+from deltalake import CommitProperties, DeltaTable, write_deltalake
 
+from pipeline import __version__
 from pipeline.datasets import frame
-from schemas import dataset
+from pipeline.errors import PipelineError
+from schemas import Dataset, dataset
 
 DEFAULT_DATA_DIR = Path("data")
+RUNS_DIR = "_runs"
+RUN_RECORD_FORMAT = 1
+# datasets whose document keys are documents a run could NOT ingest: they are not input hashes
+# and their rows elsewhere are kept (a failed re-fetch must not erase good data)
+_REJECT_DATASETS = frozenset({"rejects"})
+# columns that make a dataset a legal-validity ("in force") dataset; see load(as_of=...)
+VALIDITY_COLUMNS = ("valid_from", "valid_to")
+_RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
+
+
+# ---------------------------------------------------------------- errors
+# (named here because pipeline/errors.py belongs to another change; they subclass its taxonomy)
+
+
+class PublishError(PipelineError):
+    """Publishing or reading the published datasets failed."""
+
+    code = "PublishError"
+    stage = "publish"
+
+
+class PublishInputError(PublishError, ValueError):
+    """The frames given to publish do not match the dataset's declared schema."""
+
+    code = "PublishInputError"
+
+
+class PublishFailed(PublishError):
+    """A run could not be published; the tables it had already committed were rolled back."""
+
+    code = "PublishFailed"
+
+
+class DatasetNotPublished(PublishError, FileNotFoundError):
+    """The dataset has never been published under this data dir."""
+
+    code = "DatasetNotPublished"
+    stage = "load"
+
+
+class VersionNotFound(PublishError, LookupError):
+    """The requested version, timestamp or run does not exist for this dataset."""
+
+    code = "VersionNotFound"
+    stage = "load"
+
+
+class AsOfNotSupported(PublishError, NotImplementedError):
+    """``as_of`` (the legal in-force date) was asked of a dataset that cannot answer it."""
+
+    code = "AsOfNotSupported"
+    stage = "load"
+
+
+# ---------------------------------------------------------------- paths and run records
 
 
 def dataset_path(name: str, data_dir: Path | str = DEFAULT_DATA_DIR) -> Path:
-    dataset(name)  # unknown names fail here, with the list of known ones
-    return Path(data_dir) / "parquet" / f"{name}.parquet"
+    """The Delta table folder of a dataset (unknown names fail with the list of known ones)."""
+    dataset(name)
+    return Path(data_dir) / "parquet" / name
+
+
+def runs_dir(data_dir: Path | str = DEFAULT_DATA_DIR) -> Path:
+    return Path(data_dir) / "parquet" / RUNS_DIR
+
+
+def run_records(data_dir: Path | str = DEFAULT_DATA_DIR) -> list[dict[str, Any]]:
+    """Every published run's record, oldest first."""
+    d = runs_dir(data_dir)
+    if not d.is_dir():
+        return []
+    out = []
+    for p in sorted(d.glob("[0-9]*.json")):
+        out.append(json.loads(p.read_text(encoding="utf-8")))
+    return out
+
+
+def latest_run(data_dir: Path | str = DEFAULT_DATA_DIR) -> dict[str, Any] | None:
+    records = run_records(data_dir)
+    return records[-1] if records else None
+
+
+def run_record(run_id: str, data_dir: Path | str = DEFAULT_DATA_DIR) -> dict[str, Any]:
+    for rec in run_records(data_dir):
+        if rec["run_id"] == run_id:
+            return rec
+    raise VersionNotFound(f"no published run {run_id!r} under {runs_dir(data_dir)}")
+
+
+# ---------------------------------------------------------------- publish
+
+
+@dataclass(frozen=True)
+class TableCommit:
+    """One table's commit in a run: ``previous_version`` is None when the run created the table."""
+
+    name: str
+    previous_version: int | None
+    version: int
+    rows: int
+    rows_added: int
+    replaced_documents: int
+    schema_rewrite: bool = False
+
+
+@dataclass(frozen=True)
+class PublishResult(Mapping[str, int]):
+    """What a publish did. As a mapping it is ``dataset name → rows now in the dataset``."""
+
+    run_id: str
+    sequence: int
+    record_path: Path
+    commits: dict[str, TableCommit]
+    snapshot: dict[str, int] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> int:
+        return self.commits[name].rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.commits)
+
+    def __len__(self) -> int:
+        return len(self.commits)
+
+    @property
+    def versions(self) -> dict[str, tuple[int | None, int]]:
+        """dataset → (previous version, new version): the arguments of ``release_diff``."""
+        return {n: (c.previous_version, c.version) for n, c in self.commits.items()}
+
+
+def publish(
+    frames: Mapping[str, pd.DataFrame],
+    data_dir: Path | str = DEFAULT_DATA_DIR,
+    *,
+    run_id: str | None = None,
+    input_hashes: Iterable[str] | None = None,
+) -> PublishResult:
+    """Publish ``frames`` (dataset name → rows) as one run.
+
+    In every dataset with a document key, the rows of each document in ``input_hashes`` (default:
+    the document keys found in the frames, rejects excepted) or in that dataset's frame are
+    replaced by the frame's rows; all other rows are kept. Returns the new versions; raises
+    ``PublishInputError`` (nothing written) or ``PublishFailed`` (rolled back).
+    """
+    run_id = run_id or uuid.uuid4().hex[:12]
+    if not _RUN_ID.match(run_id):
+        raise PublishInputError(f"run id {run_id!r}: use letters, digits and _ . : - (at most 128)")
+    tables = {name: _to_arrow(name, df) for name, df in frames.items()}  # validate everything first
+    if input_hashes is None:
+        keys: set[str] = set()
+        for name, table in tables.items():
+            if name not in _REJECT_DATASETS:
+                keys |= _document_keys(name, table)
+        hashes = sorted(keys)
+    else:
+        hashes = sorted(set(input_hashes))
+    rejected = sorted(set().union(*(_document_keys(n, t) for n, t in tables.items() if n in _REJECT_DATASETS)))
+    started = datetime.now(UTC)
+    with _writer_lock(data_dir):
+        last = recover(data_dir, run_id=run_id)
+        sequence = (last["sequence"] if last else 0) + 1
+        meta = {
+            "run_id": run_id, "run_sequence": sequence, "publish_action": "publish",
+            "pipeline_version": __version__, "parser_version": _parser_version(),
+            "input_hashes": hashes, "rejected_hashes": rejected,
+        }
+        commits: dict[str, TableCommit] = {}
+        try:
+            for name, table in tables.items():
+                commit = _commit_table(name, table, set(hashes), data_dir, meta)
+                if commit is not None:
+                    commits[name] = commit
+            snapshot = dict(last["snapshot"]) if last else {}
+            snapshot.update({n: c.version for n, c in commits.items()})
+            record = {
+                "format": RUN_RECORD_FORMAT, "sequence": sequence, "run_id": run_id,
+                "started_at": started.isoformat(), "committed_at": datetime.now(UTC).isoformat(),
+                "code_version": {"pipeline": __version__, "parser": _parser_version()},
+                "input_hashes": hashes, "rejected_hashes": rejected,
+                "tables": {n: {"previous_version": c.previous_version, "version": c.version, "rows": c.rows,
+                               "rows_added": c.rows_added, "replaced_documents": c.replaced_documents}
+                           for n, c in commits.items()},
+                "snapshot": snapshot,
+            }
+            path = _write_run_record(record, data_dir)
+        except BaseException as exc:
+            errors = _roll_back(commits, data_dir, run_id, run_id, sequence)
+            note = f"; rollback also failed for {errors} (the next publish restores them)" if errors else ""
+            if isinstance(exc, PublishInputError):
+                raise
+            if not isinstance(exc, Exception):
+                raise
+            raise PublishFailed(f"run {run_id}: publishing failed, committed tables rolled back{note}: "
+                                f"{exc.__class__.__name__}: {exc}") from exc
+    return PublishResult(run_id, sequence, path, commits, snapshot)
+
+
+def recover(data_dir: Path | str = DEFAULT_DATA_DIR, *, run_id: str = "recover") -> dict[str, Any] | None:
+    """Restore every table that holds commits of a run without a run record (a crashed publish)
+    to the version pinned by the latest record. Returns that record. Called by ``publish``."""
+    last = latest_run(data_dir)
+    sequence = last["sequence"] if last else 0
+    snapshot = last["snapshot"] if last else {}
+    root = Path(data_dir) / "parquet"
+    if not root.is_dir():
+        return last
+    for path in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("_")):
+        if not DeltaTable.is_deltatable(str(path)):
+            continue
+        dt = DeltaTable(str(path))
+        pinned = snapshot.get(path.name)
+        if pinned is not None and dt.version() == pinned:
+            continue
+        orphans = []
+        for h in dt.history():  # newest first
+            if pinned is not None and h["version"] <= pinned:
+                break
+            if h.get("publish_action") == "rollback":
+                break
+            if h.get("publish_action") == "publish" and int(h.get("run_sequence", 0)) > sequence:
+                orphans.append(h.get("run_id"))
+        if orphans:
+            commit = TableCommit(path.name, pinned, dt.version(), 0, 0, 0)
+            failed = _roll_back({path.name: commit}, data_dir, run_id, orphans[0], sequence + 1)
+            if failed:
+                raise PublishFailed(f"cannot restore {path.name} after the unrecorded run {orphans[0]}: {failed}")
+    return last
+
+
+def _parser_version() -> str:
+    from extractors.document import PARSER_VERSION
+
+    return PARSER_VERSION
+
+
+@contextmanager
+def _writer_lock(data_dir: Path | str) -> Iterator[None]:
+    d = runs_dir(data_dir)
+    d.mkdir(parents=True, exist_ok=True)
+    with open(d / ".lock", "a+b") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)  # released by the OS if the process dies
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _write_run_record(record: dict[str, Any], data_dir: Path | str) -> Path:
+    d = runs_dir(data_dir)
+    final = d / f"{record['sequence']:08d}.json"
+    fd, tmp = tempfile.mkstemp(prefix=".run.", suffix=".tmp", dir=d)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(record, f, ensure_ascii=False, indent=1, sort_keys=True)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(tmp, final)  # atomic, and fails instead of overwriting another run's record
+        except FileExistsError:
+            raise PublishFailed(f"run record {final.name} already exists: another publish ran concurrently") from None
+    finally:
+        os.unlink(tmp)
+    return final
+
+
+def _roll_back(commits: Mapping[str, TableCommit], data_dir: Path | str, run_id: str, rolled_back: str,
+               sequence: int) -> list[str]:
+    """Restore each committed table to its previous version (or empty it if the run created it).
+    Returns the tables that could not be restored."""
+    failed = []
+    for name, c in commits.items():
+        props = CommitProperties(custom_metadata={
+            "publish_action": "rollback", "run_id": run_id, "run_sequence": sequence,
+            "rolled_back_run_id": rolled_back, "restored_version": c.previous_version,
+            "pipeline_version": __version__, "parser_version": _parser_version()})
+        try:
+            dt = DeltaTable(str(dataset_path(name, data_dir)))
+            if c.previous_version is None:
+                dt.delete(commit_properties=props)
+            else:
+                dt.restore(c.previous_version, commit_properties=props)
+        except Exception as exc:  # keep rolling back the others; report which failed
+            failed.append(f"{name} ({exc.__class__.__name__}: {exc})")
+    return failed
+
+
+def _document_keys(name: str, table: pa.Table) -> set[str]:
+    key = dataset(name).document_key
+    if not key:
+        return set()
+    return set(table.column(key).unique().to_pylist())
 
 
 def _to_arrow(name: str, df: pd.DataFrame) -> pa.Table:
-    schema = dataset(name).arrow_schema()
-    return pa.Table.from_pandas(df[schema.names], schema=schema, preserve_index=False)
-
-
-def publish(frames: Mapping[str, pd.DataFrame], data_dir: Path | str = DEFAULT_DATA_DIR) -> dict[str, int]:
-    """Write ``frames`` (dataset name → rows); returns the row count now in each dataset."""
-    counts: dict[str, int] = {}
-    staged: list[tuple[Path, Path]] = []
+    """The frame as an arrow table of the declared schema; mismatches are PublishInputError."""
+    ds = dataset(name)
+    schema = ds.arrow_schema()
+    missing = [c for c in schema.names if c not in df.columns]
+    extra = [c for c in df.columns if c not in schema.names]
+    if missing or extra:
+        raise PublishInputError(f"{name}: frame columns do not match schemas/: missing {missing}, undeclared {extra}")
+    df = df[schema.names]
+    # a column with no value at all (e.g. a key absent from every row given to ``frame``) is
+    # all-null whatever dtype pandas guessed for it (float NaN for an absent date column)
+    empty = [c for c in schema.names if len(df) and df[c].isna().all() and df[c].dtype.kind == "f"
+             and not pa.types.is_floating(schema.field(c).type)]
+    if empty:
+        df = df.assign(**{c: pd.Series([None] * len(df), index=df.index, dtype="object") for c in empty})
     try:
-        for name, df in frames.items():
-            ds = dataset(name)
-            path = dataset_path(name, data_dir)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if path.exists() and ds.document_key:
-                old = load(name, data_dir)
-                replaced = set(df[ds.document_key].dropna().unique())
-                old = old[~old[ds.document_key].isin(replaced)]
-                df = pd.concat([old, df], ignore_index=True) if len(old) else df
-            table = _to_arrow(name, df)
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".parquet.tmp", dir=path.parent)
-            os.close(fd)
-            pq.write_table(table, tmp)
-            staged.append((Path(tmp), path))
-            counts[name] = table.num_rows
-        for tmp, path in staged:  # every file is complete before any is swapped in
-            os.replace(tmp, path)
-        staged = []
-    finally:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
-    return counts
+        table = pa.Table.from_pandas(df, schema=schema, preserve_index=False)
+    except (pa.ArrowException, ValueError, TypeError) as exc:
+        raise PublishInputError(f"{name}: a value does not fit its declared type: {exc}") from exc
+    required = [f.name for f in ds.fields if not f.nullable] + ([ds.document_key] if ds.document_key else [])
+    for col in dict.fromkeys(required):
+        if table.column(col).null_count:
+            raise PublishInputError(f"{name}: {table.column(col).null_count} rows have no {col}")
+    if len(df) and df.duplicated(subset=list(ds.primary_key)).any():
+        dup = df[df.duplicated(subset=list(ds.primary_key), keep=False)][list(ds.primary_key)].head(3)
+        raise PublishInputError(f"{name}: duplicate primary key {list(ds.primary_key)}, e.g. "
+                                f"{dup.to_dict('records')}")
+    return table
 
 
-def load(name: str, data_dir: Path | str = DEFAULT_DATA_DIR) -> pd.DataFrame:
-    """Load a dataset as a pandas DataFrame with the dtypes declared in ``schemas/``."""
+def _type_key(t: pa.DataType) -> str:
+    """A type's identity without the name of list items (Delta calls them 'element', arrow 'item')."""
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return f"list<{_type_key(t.value_type)}>"
+    return str(t)
+
+
+def schema_of(dt: DeltaTable) -> dict[str, str]:
+    """column → type of a Delta table version, comparable with ``declared_schema``."""
+    return {f.name: _type_key(f.type) for f in pa.schema(dt.schema().to_arrow())}
+
+
+def declared_schema(ds: Dataset) -> dict[str, str]:
+    return {f.name: _type_key(f.type) for f in ds.arrow_schema()}
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _commit_table(name: str, table: pa.Table, hashes: set[str], data_dir: Path | str,
+                  meta: dict[str, Any]) -> TableCommit | None:
+    """One atomic commit of one table; None when there is nothing to change."""
+    ds = dataset(name)
     path = dataset_path(name, data_dir)
-    if not path.exists():
-        raise FileNotFoundError(f"dataset {name!r} not published under {Path(data_dir) / 'parquet'}")
-    df = pq.read_table(path).to_pandas()
-    return frame(name, df.to_dict("records"))
+    replaced = (hashes | _document_keys(name, table)) if ds.document_key else set()
+    props = CommitProperties(custom_metadata={**meta, "replaced_documents": len(replaced)})
+    if not DeltaTable.is_deltatable(str(path)):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_deltalake(str(path), table, mode="append", name=name, description=ds.description,
+                        commit_properties=props)
+        return TableCommit(name, None, DeltaTable(str(path)).version(), table.num_rows, table.num_rows, len(replaced))
+    dt = DeltaTable(str(path))
+    previous = dt.version()
+    rewrite = schema_of(dt) != declared_schema(ds)
+    if rewrite:
+        # the declared schema changed: rewrite the table in the new schema, in one commit
+        kept = dt.to_pyarrow_table()
+        if ds.document_key and replaced:
+            kept = kept.filter(pc.invert(pc.is_in(kept.column(ds.document_key), pa.array(sorted(replaced)))))
+        elif not ds.document_key:
+            kept = kept.slice(0, 0)
+        data = pa.concat_tables([_conform(name, kept), table])
+        write_deltalake(dt, data, mode="overwrite", schema_mode="overwrite", commit_properties=props)
+    elif ds.document_key:
+        if not replaced:
+            return None
+        predicate = f"{ds.document_key} IN ({', '.join(_quote(k) for k in sorted(replaced))})"
+        write_deltalake(dt, table, mode="overwrite", predicate=predicate, commit_properties=props)
+    else:  # no document key: a run's frame is the whole dataset
+        write_deltalake(dt, table, mode="overwrite", commit_properties=props)
+    dt = DeltaTable(str(path))
+    return TableCommit(name, previous, dt.version(), row_count(dt), table.num_rows, len(replaced), rewrite)
+
+
+def _conform(name: str, old: pa.Table) -> pa.Table:
+    """Rows of an older schema in the declared one: dropped columns go, new ones are null."""
+    schema = dataset(name).arrow_schema()
+    cols = []
+    for f in schema:
+        if f.name not in old.column_names:
+            if old.num_rows and not f.nullable:
+                raise PublishInputError(f"{name}: new required column {f.name} has no value in the published rows")
+            cols.append(pa.nulls(old.num_rows, f.type))
+            continue
+        try:
+            cols.append(old.column(f.name).cast(f.type))
+        except pa.ArrowException as exc:
+            raise PublishInputError(f"{name}: published column {f.name} cannot become {f.type}: {exc}") from exc
+    return pa.Table.from_arrays(cols, schema=schema)
+
+
+def row_count(dt: DeltaTable) -> int:
+    """Exact row count of a table version (file statistics, or a scan when they are missing)."""
+    try:
+        return sum(_file_rows(dt).values())
+    except PublishError:
+        return dt.to_pyarrow_dataset().count_rows()
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _open(name: str, data_dir: Path | str) -> DeltaTable:
+    path = dataset_path(name, data_dir)
+    if not DeltaTable.is_deltatable(str(path)):
+        raise DatasetNotPublished(f"dataset {name!r} not published under {Path(data_dir) / 'parquet'}")
+    return DeltaTable(str(path))
+
+
+def _as_utc(value: datetime | str) -> datetime:
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise VersionNotFound(f"version {value!r}: not an int version nor an ISO timestamp") from None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def resolve_version(name: str, version: int | datetime | str | None = None, data_dir: Path | str = DEFAULT_DATA_DIR,
+                    *, run_id: str | None = None) -> int:
+    """The Delta version ``load`` reads.
+
+    - ``None``: the version pinned by the latest run record (never half a run); the latest table
+      version if no run record pins this dataset.
+    - ``run_id``: the version pinned by that run's record.
+    - an ``int``: that Delta version.
+    - a ``datetime`` or ISO string (naive = UTC): the version pinned by the last run recorded at or
+      before that instant; without run records, Delta's own timestamp time travel.
+    """
+    if version is not None and (isinstance(version, bool)
+                                or not isinstance(version, numbers.Integral | datetime | str)):
+        raise VersionNotFound(f"version {version!r}: give an int version, a datetime or an ISO timestamp "
+                              "(pass data_dir= by keyword)")
+    dt = _open(name, data_dir)
+    if run_id is not None:
+        if version is not None:
+            raise VersionNotFound("give version= or run_id=, not both")
+        snap = run_record(run_id, data_dir)["snapshot"]
+        if name not in snap:
+            raise VersionNotFound(f"run {run_id} does not pin dataset {name!r}")
+        return int(snap[name])
+    records = [r for r in run_records(data_dir) if name in r["snapshot"]]
+    if version is None:
+        return int(records[-1]["snapshot"][name]) if records else dt.version()
+    if isinstance(version, numbers.Integral):
+        version = int(version)
+        if not 0 <= version <= dt.version():
+            raise VersionNotFound(f"{name}: no version {version} (latest is {dt.version()})")
+        return version
+    at = _as_utc(version)
+    if records:
+        before = [r for r in records if _as_utc(r["committed_at"]) <= at]
+        if not before:
+            raise VersionNotFound(f"{name}: no run was published at or before {at.isoformat()}")
+        return int(before[-1]["snapshot"][name])
+    history = sorted(dt.history(), key=lambda h: h["version"])
+    before = [h for h in history if datetime.fromtimestamp(h["timestamp"] / 1000, UTC) <= at]
+    if not before:
+        raise VersionNotFound(f"{name}: the table did not exist at {at.isoformat()}")
+    return int(before[-1]["version"])
+
+
+def read_arrow(name: str, version: int, data_dir: Path | str = DEFAULT_DATA_DIR) -> pa.Table:
+    """One Delta version of a dataset as an arrow table, as stored (no schema conforming)."""
+    path = dataset_path(name, data_dir)
+    _open(name, data_dir)
+    try:
+        return DeltaTable(str(path), version=version).to_pyarrow_table()
+    except Exception as exc:  # deltalake raises its own generic errors for missing versions/files
+        raise VersionNotFound(f"{name}: cannot read version {version}: {exc}") from exc
+
+
+def table_schema(name: str, version: int, data_dir: Path | str = DEFAULT_DATA_DIR) -> dict[str, str]:
+    """column → type of one Delta version of a dataset."""
+    _open(name, data_dir)
+    try:
+        return schema_of(DeltaTable(str(dataset_path(name, data_dir)), version=version))
+    except Exception as exc:
+        raise VersionNotFound(f"{name}: cannot read version {version}: {exc}") from exc
+
+
+def load(
+    name: str,
+    version: int | datetime | str | None = None,
+    as_of: str | datetime | None = None,
+    data_dir: Path | str = DEFAULT_DATA_DIR,
+    *,
+    run_id: str | None = None,
+) -> pd.DataFrame:
+    """Load a dataset as a pandas DataFrame with the dtypes declared in ``schemas/``.
+
+    ``version`` is time travel (see ``resolve_version``); ``run_id`` reads the version a run
+    pinned. ``as_of`` is the LEGAL in-force date of the norm datasets, not time travel; it is
+    refused for datasets without validity columns. Columns a version has but ``schemas/`` no
+    longer declares come after the declared ones, as stored; declared columns the version lacks
+    are null.
+    """
+    ds = dataset(name)
+    if as_of is not None:
+        if not any(c in ds.columns for c in VALIDITY_COLUMNS):
+            raise AsOfNotSupported(f"dataset {name!r} has no validity columns {VALIDITY_COLUMNS}: as_of= is the "
+                                   "legal in-force date of the norm datasets; for time travel use version=")
+        raise AsOfNotSupported(f"{name}: the in-force filter (as_of=) is not implemented yet")
+    table = read_arrow(name, resolve_version(name, version, data_dir, run_id=run_id), data_dir)
+    declared = [c for c in ds.columns if c in table.column_names]
+    df = frame(name, table.select(declared).to_pylist())
+    for c in table.column_names:
+        if c not in ds.columns:
+            df[c] = table.column(c).to_pylist()
+    return df
+
+
+def list_versions(name: str, data_dir: Path | str = DEFAULT_DATA_DIR) -> pd.DataFrame:
+    """Every Delta version of a dataset, oldest first: version, timestamp (UTC), operation,
+    publish_action (publish/rollback), run_id, run_sequence, published (pinned by a run record),
+    rows, rows_added, rows_removed, input_hashes (count).
+
+    For WRITE and DELETE commits the counts are logical: rows the commit wrote and rows it
+    deleted. For other operations (RESTORE, OPTIMIZE, ...) they count the rows of the data files
+    the commit added and removed (a RESTORE re-adds whole files). ``release_diff`` gives the
+    row-level changes between any two versions."""
+    dt = _open(name, data_dir)
+    pinned = {int(r["snapshot"][name]) for r in run_records(data_dir) if name in r["snapshot"]}
+    rows_before = 0
+    files_before: dict[str, int] = {}
+    out = []
+    for h in sorted(dt.history(), key=lambda h: h["version"]):
+        v = int(h["version"])
+        dt.load_as_version(v)
+        files = _file_rows(dt)
+        rows = sum(files.values())
+        metrics = h.get("operationMetrics") or {}
+        if h["operation"] in ("WRITE", "CREATE TABLE") and "num_added_rows" in metrics:
+            added = int(metrics["num_added_rows"])
+        elif h["operation"] == "DELETE":
+            added = 0
+        else:  # RESTORE, OPTIMIZE, ...: rows of the files the commit added
+            added = sum(n for p, n in files.items() if p not in files_before)
+        out.append({
+            "version": v, "timestamp": datetime.fromtimestamp(h["timestamp"] / 1000, UTC),
+            "operation": h["operation"], "publish_action": h.get("publish_action"),
+            "run_id": h.get("run_id"), "run_sequence": h.get("run_sequence"), "published": v in pinned,
+            "rows": rows, "rows_added": added, "rows_removed": rows_before + added - rows,
+            "input_hashes": len(h["input_hashes"]) if isinstance(h.get("input_hashes"), list) else None,
+        })
+        rows_before, files_before = rows, files
+    return pd.DataFrame(out)
+
+
+def _file_rows(dt: DeltaTable) -> dict[str, int]:
+    actions = pa.table(dt.get_add_actions(flatten=True))
+    if not actions.num_rows:
+        return {}
+    counts = actions.column("num_records").to_pylist()
+    if any(c is None or (isinstance(c, float) and math.isnan(c)) for c in counts):
+        raise PublishError("a data file has no row-count statistics; cannot count rows per version")
+    return dict(zip(actions.column("path").to_pylist(), (int(c) for c in counts), strict=True))
