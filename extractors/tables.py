@@ -121,11 +121,22 @@ def camelot_to_fragment(t: Any, page: int, height: float, chars: Sequence[Char],
     cols = t.cols  # [(x_left, x_right)]
     flags = [[(c.left, c.right, c.top, c.bottom) for c in row] for row in t.cells]
     cells: list[Cell] = []
+    # bucket the table's characters by grid row once, instead of scanning the page per cell
+    tops = [height - r[0] for r in rows]
+    bottoms = [height - r[1] for r in rows]
+    buckets: list[list[Char]] = [[] for _ in rows]
+    for ch in chars:
+        y = (ch["top"] + ch["bottom"]) / 2
+        for i in range(len(rows)):
+            if tops[i] - 0.5 <= y <= bottoms[i] + 0.5:
+                buckets[i].append(ch)
+                break
     for r, c, rs, cs in grid_spans(flags):
         x0, x1 = cols[c][0], cols[c + cs - 1][1]
         top, bottom = height - rows[r][0], height - rows[r + rs - 1][1]
         bbox: BBox = (round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2))
-        text, bold = cell_text(chars, bbox)
+        near = [ch for i in range(r, r + rs) for ch in buckets[i] if x0 - 1 <= (ch["x0"] + ch["x1"]) / 2 <= x1 + 1]
+        text, bold = cell_text(near, bbox)
         cells.append(Cell(r, c, rs, cs, text, page, bbox, bold))
     x1, y1, x2, y2 = t._bbox
     edges = [cols[0][0]] + [c[1] for c in cols]

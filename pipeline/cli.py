@@ -11,6 +11,7 @@ stderr and a meaningful exit code:
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
@@ -121,30 +122,57 @@ def extract(
 
 @app.command()
 def ingest(
-    paths: list[Path] = typer.Argument(..., help="PDF files or folders of PDFs."),
-    data_dir: Path = typer.Option(Path("data"), "--data-dir", help="Datasets go to DATA_DIR/parquet/."),
+    sources: list[str] = typer.Argument(..., help="Manifest files (.yaml), PDF files, folders of PDFs or URLs."),
+    data_dir: Path = typer.Option(Path("data"), "--data-dir", help="Raw files, cache and datasets live here."),
+    workers: int = typer.Option(2, "--workers", min=1, help="Documents extracted in parallel processes."),
 ) -> None:
-    """Extract and publish every PDF given; rejected documents are listed with their reason.
+    """Fetch, extract, normalize and publish documents as one run; rejected documents are listed
+    with their reason and the others are published.
 
-    Exit code 1 when some documents were rejected (the others are published).
+    Exit code 1 when some documents were rejected.
 
-    Example: decree ingest data/samples/pdf/gov --data-dir data
+    Examples: decree ingest data/samples/manifest.yaml ;  decree ingest some.pdf https://host/doc.pdf
     """
-    from pipeline.ingest import ingest as run_ingest
+    from concurrent.futures import ProcessPoolExecutor
 
-    missing = [p for p in paths if not p.exists()]
-    if missing:
-        typer.echo(f"error: no such file or folder: {missing[0]}", err=True)
-        raise typer.Exit(2)
-    report = run_ingest(paths, data_dir)
-    for d in report.documents:
-        typer.echo(f"ok       {d['file']}  {d['pages']} pages, {d['tables']} tables, {d['headings']} headings")
-    for r in report.rejects:
-        typer.echo(f"rejected {r['source']}  {r['error_code']}: {r['message']}", err=True)
-    typer.echo(f"run {report.run_id}: {len(report.documents)} published, {len(report.rejects)} rejected; "
-               f"datasets in {data_dir / 'parquet'}: " + ", ".join(f"{k} {v}" for k, v in report.counts.items()))
-    if report.rejects:
+    from pipeline.errors import PipelineError
+    from pipeline.run import new_run_id, process_entry, publish_results, resolve_entries
+
+    try:
+        entries = resolve_entries(sources)
+    except PipelineError as exc:
+        typer.echo(f"error: {exc.code}: {exc}", err=True)
+        raise typer.Exit(2) from None
+    run_id = new_run_id()
+    results = []
+    with typer.progressbar(length=len(entries), label="documents", file=sys.stderr) as bar:
+        if workers > 1 and len(entries) > 1:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                futures = [pool.submit(process_entry, e, str(data_dir), run_id) for e in entries]
+                for f in futures:
+                    results.append(f.result())
+                    bar.update(1)
+        else:
+            for e in entries:
+                results.append(process_entry(e, str(data_dir), run_id))
+                bar.update(1)
+    outcome = publish_results(results, data_dir, run_id)
+    _report(outcome, data_dir)
+    if outcome.rejected:
         raise typer.Exit(1)
+
+
+def _report(outcome, data_dir: Path) -> None:  # noqa: ANN001 - RunOutcome, imported lazily
+    for r in outcome.published:
+        s = r.stats
+        typer.echo(f"ok       {r.entry_id}  {s.get('pages', 0)} pages, {s.get('tables', 0)} tables, "
+                   f"{s.get('norm_items', 0)} norm items{' (cached)' if r.cached else ''}")
+    for r in outcome.rejected:
+        rej = r.reject or {}
+        typer.echo(f"rejected {r.entry_id}  {rej.get('error_code')}: {rej.get('message')}", err=True)
+    typer.echo(f"run {outcome.run_id}: {len(outcome.published)} published, {len(outcome.rejected)} rejected")
+    typer.echo(f"datasets: {data_dir / 'parquet'}  (load with: from pipeline import load; "
+               f"load(\"norm_items\", data_dir=\"{data_dir}\"))")
 
 
 if __name__ == "__main__":  # pragma: no cover
