@@ -175,5 +175,59 @@ def _report(outcome, data_dir: Path) -> None:  # noqa: ANN001 - RunOutcome, impo
                f"load(\"norm_items\", data_dir=\"{data_dir}\"))")
 
 
+@app.command()
+def show(
+    name: str = typer.Argument(..., help="Dataset name (see docs/data-dictionary.md)."),
+    data_dir: Path = typer.Option(Path("data"), "--data-dir", help="Where the datasets were published."),
+    version: str | None = typer.Option(None, "--version", help="Delta version number or ISO timestamp."),
+    limit: int = typer.Option(20, "--limit", help="Rows to print."),
+    where: list[str] = typer.Option([], "--where", help="column=value filter (repeatable)."),
+) -> None:
+    """Print the first rows of a published dataset.
+
+    Example: decree show norm_items --where doc_number=30/2023/QĐ-UBND --limit 10
+    """
+    import pandas as pd
+
+    from pipeline.errors import PipelineError
+    from pipeline.publish import load
+
+    ver: int | str | None = int(version) if version and version.isdigit() else version
+    try:
+        df = load(name, version=ver, data_dir=data_dir)
+    except (PipelineError, KeyError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    for cond in where:
+        col, _, val = cond.partition("=")
+        if col not in df.columns:
+            typer.echo(f"error: {name} has no column {col!r}", err=True)
+            raise typer.Exit(2)
+        df = df[df[col].astype("string") == val]
+    with pd.option_context("display.max_columns", 12, "display.width", 200, "display.max_colwidth", 40):
+        typer.echo(df.head(limit).to_string())
+    typer.echo(f"{len(df)} rows")
+
+
+@app.command()
+def versions(
+    name: str = typer.Argument(..., help="Dataset name."),
+    data_dir: Path = typer.Option(Path("data"), "--data-dir", help="Where the datasets were published."),
+) -> None:
+    """List the published versions of a dataset (time travel with `decree show --version N`).
+
+    Example: decree versions norm_items
+    """
+    from pipeline.errors import PipelineError
+    from pipeline.publish import list_versions
+
+    try:
+        df = list_versions(name, data_dir)
+    except (PipelineError, KeyError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(df.to_string(index=False))
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()
