@@ -65,12 +65,14 @@ def _read_pages(path: Path, max_pages: int) -> list[_PageResult]:
             raise PageLimitExceeded(f"{path.name}: {n} pages, limit is {max_pages}")
         for page in pdf.pages:
             w, h = float(page.width), float(page.height)
+            rotation = int(page.rotation or 0)
+            if rotation % 180 == 90:  # pdfplumber gives characters in the displayed (rotated) frame
+                w, h = h, w
             chars = page.chars
             frags = find_page_tables(path, page.page_number, h, chars, page.edges) if chars else []
             outside = [c for c in chars if not any(inside(c, f.bbox, pad=1.0) for f in frags)]
             lines = chars_to_lines(outside, page.page_number)
             n_images = len(page.images)
-            rotation = int(page.rotation or 0)
             kind = "table" if frags else "text" if chars else ("image_only" if n_images else "blank")
             pt = PageText(page.page_number, w, h, rotation, "landscape" if w > h else "portrait", kind,
                           len(chars), sum(len(ln.text.split()) for ln in lines))

@@ -164,6 +164,23 @@ def _issuer_case(s: str) -> str:
     return out.replace("ubnd", "Ủy ban nhân dân")
 
 
+def _following(lines: Sequence[Line], start: Line, same_x: bool = False) -> list[Line]:
+    """Lines continuing ``start``'s block: same weight, no larger gap than a line, no new title."""
+    out: list[Line] = []
+    prev = start
+    for ln in lines[lines.index(start) + 1:]:
+        gap = ln.bbox[1] - prev.bbox[3]
+        if ln.bold != start.bold or gap > 0.9 * ln.size or gap < -1 or _start(ln) is not None:
+            break
+        if same_x and not start.bbox[0] - ln.size <= (ln.bbox[0] + ln.bbox[2]) / 2 <= start.bbox[2] + ln.size:
+            break  # left the column of the start line (the masthead has two columns)
+        if fold_ws(ln.text).rstrip(":") in {caps for caps, _ in _DOC_TYPES} or ln.text.isupper():
+            break
+        out.append(ln)
+        prev = ln
+    return out
+
+
 def extract_meta(first_pages: Sequence[Line], all_text: str) -> DocumentMeta:
     """Metadata from the masthead of the first page and the effective-date clause."""
     from pipeline.dates import find_effective_date
@@ -202,7 +219,7 @@ def extract_meta(first_pages: Sequence[Line], all_text: str) -> DocumentMeta:
             if fold_ws(ln.text).rstrip(":") == caps:
                 meta.doc_type = meta.doc_type or name
         if ln.text.startswith("V/v") and meta.subject is None:
-            meta.subject = ln.text[3:].strip()
+            meta.subject = join_wrapped([ln.text[3:]] + [x.text for x in _following(page1, ln, same_x=True)])
             meta.doc_type = meta.doc_type or "Công văn"
     if meta.doc_type is None and meta.doc_number:
         suffix = meta.doc_number.split("/")[-1].split("-")[0]
@@ -211,8 +228,8 @@ def extract_meta(first_pages: Sequence[Line], all_text: str) -> DocumentMeta:
         for i, ln in enumerate(page1):
             if any(fold_ws(ln.text) == caps for caps, _ in _DOC_TYPES) and i + 1 < len(page1):
                 nxt = page1[i + 1]
-                if nxt.bold:
-                    meta.subject = nxt.text
+                if nxt.bold:  # the subject: the bold lines right under the title, wrapped
+                    meta.subject = join_wrapped([nxt.text] + [x.text for x in _following(page1, nxt)])
                 break
     meta.effective_date = find_effective_date(all_text)
     return meta

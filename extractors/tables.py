@@ -42,6 +42,38 @@ def _camelot_tables(path: Path, page: int, engine: str) -> list[Any]:
     return list(tl)
 
 
+def _camelot_stream(path: Path, page: int) -> list[Any]:
+    import camelot
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tl = camelot.read_pdf(str(path), pages=str(page), flavor="stream", suppress_stdout=True)
+    return list(tl)
+
+
+def plausible_unruled(t: Any) -> bool:
+    """camelot's stream flavour sees a table in any text; keep only real grids: three or more
+    columns, three or more rows, mostly filled, most rows with two or more cells."""
+    rows, cols = t.shape
+    if rows < 3 or cols < 3:
+        return False
+    report = t.parsing_report
+    if report.get("whitespace", 100) > 40 or report.get("accuracy", 0) < 80:
+        return False
+    filled = [sum(1 for v in row if str(v).strip()) for row in t.df.values.tolist()]
+    return sum(1 for n in filled if n >= 2) >= 0.6 * rows
+
+
+class _Trimmed:
+    """A camelot table restricted to some of its rows (unruled tables lose title lines)."""
+
+    def __init__(self, t: Any, rows: Sequence[Any]) -> None:
+        self.rows, self.cols, self.confidence = list(rows), t.cols, getattr(t, "confidence", 0.0)
+        first = list(t.rows).index(rows[0]) if rows else 0
+        self.cells = t.cells[first:first + len(rows)]
+        self._bbox = t._bbox
+
+
 class _DSU:
     def __init__(self, n: int) -> None:
         self.p = list(range(n))
@@ -116,10 +148,38 @@ def cell_text(chars: Sequence[Char], bbox: BBox) -> tuple[str, bool]:
     return join_wrapped(lines), bold
 
 
+def _row_crosses_columns(chars: Sequence[Char], top: float, bottom: float, edges: Sequence[float]) -> bool:
+    """A line of text that runs across a column boundary (no gap wider than a letter at the
+    boundary) is a title or a paragraph, not a row of an unruled table."""
+    line = sorted((c for c in chars if top <= (c["top"] + c["bottom"]) / 2 <= bottom and c["text"].strip()),
+                  key=lambda c: c["x0"])
+    for a, b in zip(line, line[1:], strict=False):
+        if b["x0"] - a["x1"] < 0.25 * a["size"] and any(a["x0"] + 0.5 < e < b["x1"] - 0.5 for e in edges):
+            return True
+    return False
+
+
+def _trim_unruled(rows: list, cols: list, height: float, chars: Sequence[Char]) -> tuple[int, int]:
+    edges = [c[1] for c in cols[:-1]]
+    lo, hi = 0, len(rows)
+    while lo < hi and _row_crosses_columns(chars, height - rows[lo][0], height - rows[lo][1], edges):
+        lo += 1
+    while hi > lo and _row_crosses_columns(chars, height - rows[hi - 1][0], height - rows[hi - 1][1], edges):
+        hi -= 1
+    return lo, hi
+
+
 def camelot_to_fragment(t: Any, page: int, height: float, chars: Sequence[Char], method: str) -> TableFragment:
     rows = t.rows  # [(y_top, y_bottom)] in PDF coordinates (origin bottom-left)
     cols = t.cols  # [(x_left, x_right)]
-    flags = [[(c.left, c.right, c.top, c.bottom) for c in row] for row in t.cells]
+    if method != "lattice":
+        lo, hi = _trim_unruled(list(rows), list(cols), height, chars)
+        rows = rows[lo:hi]
+        t = _Trimmed(t, rows)
+    if method == "lattice":
+        flags = [[(c.left, c.right, c.top, c.bottom) for c in row] for row in t.cells]
+    else:  # no rulings: no merged cells can be seen
+        flags = [[(True, True, True, True) for _ in row] for row in t.cells]
     cells: list[Cell] = []
     # bucket the table's characters by grid row once, instead of scanning the page per cell
     tops = [height - r[0] for r in rows]
@@ -138,7 +198,7 @@ def camelot_to_fragment(t: Any, page: int, height: float, chars: Sequence[Char],
         near = [ch for i in range(r, r + rs) for ch in buckets[i] if x0 - 1 <= (ch["x0"] + ch["x1"]) / 2 <= x1 + 1]
         text, bold = cell_text(near, bbox)
         cells.append(Cell(r, c, rs, cs, text, page, bbox, bold))
-    x1, y1, x2, y2 = t._bbox
+    x1, y1, x2, y2 = (cols[0][0], rows[-1][1], cols[-1][1], rows[0][0]) if method != "lattice" else t._bbox
     edges = [cols[0][0]] + [c[1] for c in cols]
     confidence = float(getattr(t, "confidence", 0.0) or 0.0)
     return TableFragment(page, (round(x1, 2), round(height - y2, 2), round(x2, 2), round(height - y1, 2)),
@@ -149,7 +209,12 @@ def find_page_tables(path: Path, page: int, height: float, chars: Sequence[Char]
                      edges: Sequence[dict[str, Any]]) -> list[TableFragment]:
     """Tables on one page, top to bottom. Pages without rulings cost nothing."""
     if not page_has_rulings(edges):
-        return []
+        # unruled tables: camelot's stream flavour, kept only when it looks like a real grid
+        if len(chars) < 40:
+            return []
+        found = [t for t in _camelot_stream(path, page) if plausible_unruled(t)]
+        frags = [camelot_to_fragment(t, page, height, chars, "stream") for t in found]
+        return sorted((f for f in frags if f.n_rows >= 3), key=lambda f: f.bbox[1])
     found = _camelot_tables(path, page, "vector")
     method = "lattice"
     if not found and len(edges) >= 12:

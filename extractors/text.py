@@ -151,6 +151,33 @@ def join_wrapped(parts: Iterable[str]) -> str:
     return nfc(out)
 
 
+_NEW_BLOCK = re.compile(r"^([-+•]\s|\d+(\.\d+)*[.:)]\s|[IVXL]+\.\s|[A-ZĐ]\.\s|Điều\s+\d|Căn cứ|Theo đề nghị|Nơi nhận)")
+
+
+def lines_to_paragraphs(lines: Sequence[Line]) -> list[str]:
+    """Body lines (reading order) → paragraphs with wrapped lines joined.
+
+    A paragraph ends at a vertical gap larger than the line spacing, a change of weight, a line
+    that starts a list item, article or numbered point, or after a short line (the last line of
+    a paragraph rarely reaches the right margin)."""
+    paras: list[list[str]] = []
+    prev: Line | None = None
+    right = max((ln.bbox[2] for ln in lines), default=0.0)
+    for ln in lines:
+        new = (
+            prev is None or ln.page != prev.page or ln.bold != prev.bold
+            or ln.bbox[1] - prev.bbox[3] > 0.7 * ln.size
+            or bool(_NEW_BLOCK.match(ln.text))
+            or prev.bbox[2] < right - 4 * ln.size
+        )
+        if new:
+            paras.append([ln.text])
+        else:
+            paras[-1].append(ln.text)
+        prev = ln
+    return [join_wrapped(p) for p in paras]
+
+
 def inside(c: Char, bbox: BBox, pad: float = 0.5) -> bool:
     x = (c["x0"] + c["x1"]) / 2
     y = (c["top"] + c["bottom"]) / 2

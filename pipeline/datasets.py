@@ -9,6 +9,7 @@ import pandas as pd
 
 from extractors.document import PARSER_VERSION
 from extractors.model import Document
+from extractors.text import lines_to_paragraphs
 from schemas import dataset
 
 
@@ -37,7 +38,7 @@ def document_frames(doc: Document, source: str, extracted_at: datetime | None = 
         "doc_sha256": doc.sha256, "page": p.page, "width_pt": p.width, "height_pt": p.height, "rotation": p.rotation,
         "orientation": p.orientation, "page_kind": p.kind, "n_chars": p.n_chars, "n_words": p.n_words,
         "header_text": p.header, "footer_text": p.footer, "page_label": p.page_label,
-        "body_text": "\n".join(ln.text for ln in p.lines),
+        "body_text": "\n".join(lines_to_paragraphs(p.lines)),
     } for p in doc.pages]
     headings = [{
         "doc_sha256": doc.sha256, "heading_index": h.index, "parent_index": h.parent, "kind": h.kind,

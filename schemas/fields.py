@@ -53,7 +53,8 @@ FIELDS: dict[str, Field] = {f.name: f for f in [
     F("header_text", "string", "Running header recognized on the page (kept apart from body text)."),
     F("footer_text", "string", "Running footer recognized on the page."),
     F("page_label", "string", "Printed page number recognized on the page ('3', 'Trang 3', '- 3 -')."),
-    F("body_text", "string", "Body text in reading order, NFC, lines joined; header/footer/page number removed."),
+    F("body_text", "string", "Body text in reading order, NFC: one paragraph per line, wrapped lines joined "
+                             "(no hyphen breaks); header, footer and page number removed; tables excluded."),
     # ---- headings -----------------------------------------------------------------------------
     F("heading_index", "int", "0-based order of the heading in the document."),
     F("parent_index", "int", "heading_index of the enclosing heading; null at the top."),

@@ -197,3 +197,89 @@ def test_text_is_nfc_even_when_the_pdf_is_not(tmp_path):
     c.save()
     text = extract_document(pdf).pages[0].lines[0].text
     assert text == "Quyết định số 33" and unicodedata.is_normalized("NFC", text)
+
+
+def test_unruled_table_found_with_stream_and_title_kept_out(tmp_path):
+    _register_fonts()
+    pdf = tmp_path / "borderless.pdf"
+    c = canvas.Canvas(str(pdf), pagesize=A4, invariant=1)
+    c.setFont("DejaVuSerif", 11)
+    c.drawString(72, 780, "Bảng định mức tổ chức sự kiện (không kẻ khung)")
+    rows = [("STT", "Nội dung", "ĐVT", "Định mức"), ("1", "Xây dựng kế hoạch", "Ngày công", "10"),
+            ("2", "Khảo sát địa điểm", "Người/ngày", "05 x 04"), ("3", "Chuẩn bị nội dung", "Ngày công", "14"),
+            ("4", "Thiết kế backdrop", "Ngày công", "05")]
+    y = 740
+    for row in rows:
+        for x, text in zip((72, 120, 330, 450), row, strict=True):
+            c.drawString(x, y, text)
+        y -= 20
+    c.drawString(72, 600, "Đoạn văn bản thường sau bảng, không phải là một phần của bảng nào cả.")
+    c.showPage()
+    c.save()
+    doc = extract_document(pdf)
+    assert len(doc.tables) == 1
+    t = doc.tables[0]
+    assert t.method == "stream" and (t.n_rows, t.n_cols) == (5, 4)
+    assert cell(t, 2, 3).text == "05 x 04" and cell(t, 0, 1).text == "Nội dung"
+    assert [ln.text for ln in doc.pages[0].lines][0] == "Bảng định mức tổ chức sự kiện (không kẻ khung)"
+
+
+def test_text_pages_of_the_corpus_yield_no_unruled_tables():
+    from extractors.document import extract_document as ex
+
+    doc = ex(Path(__file__).resolve().parent.parent / "data/samples/pdf/gov/daklak-2026-letter.pdf")
+    assert all(t.method == "lattice" for t in doc.tables)
+    assert len(doc.tables) == 2
+
+
+def test_rotated_page_reads_upright(tmp_path):
+    _register_fonts()
+    pdf = tmp_path / "rot.pdf"
+    c = canvas.Canvas(str(pdf), pagesize=A4, invariant=1)
+    c.setPageRotation(90)  # a portrait page shown landscape, its content drawn turned so it reads upright
+    c.setFont("DejaVuSerif", 12)
+    c.translate(500, 72)
+    c.rotate(90)
+    c.drawString(0, 0, "Phụ lục 2 KHÁI TOÁN KINH PHÍ")
+    c.showPage()
+    c.save()
+    doc = extract_document(pdf)
+    assert doc.pages[0].rotation == 90
+    assert doc.pages[0].orientation == "landscape"
+    assert [ln.text for ln in doc.pages[0].lines] == ["Phụ lục 2 KHÁI TOÁN KINH PHÍ"]
+
+
+def test_image_only_page_is_marked_and_reported(tmp_path):
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+
+    img = tmp_path / "scan.png"
+    Image.new("L", (200, 100), 255).save(img)
+    pdf = tmp_path / "scan.pdf"
+    c = canvas.Canvas(str(pdf), pagesize=A4, invariant=1)
+    c.drawImage(ImageReader(str(img)), 72, 500, 400, 200)
+    c.showPage()
+    c.setFont("DejaVuSerif", 12)
+    c.drawString(72, 700, "Trang có chữ")
+    c.showPage()
+    c.save()
+    doc = extract_document(pdf)
+    assert [p.kind for p in doc.pages] == ["image_only", "text"]
+    assert doc.warnings == ["1 page(s) without a text layer"]
+
+
+def test_multi_scale_two_row_header(tmp_path):
+    roles = ["no", "item", "unit", "value:200-300 đại biểu", "value:100-150 đại biểu", "value:30-50 đại biểu",
+             "reference"]
+    table = {"t": "table", "id": "s", "family": "norm", "roles": roles,
+             "header": [[{"text": "STT", "rs": 2}, {"text": "Nội dung, quy trình", "rs": 2}, {"text": "ĐVT", "rs": 2},
+                         {"text": "Định mức theo quy mô", "cs": 3}, {"text": "Căn cứ", "rs": 2}],
+                        ["200-300 đại biểu", "100-150 đại biểu", "30-50 đại biểu"]],
+             "rows": [["1.1", "Xây dựng, thẩm định kế hoạch, dự toán", "Ngày công", "10", "10", "7", ""],
+                      ["-", "Sức chứa", "Chỗ ngồi", {"text": "Theo quy mô số lượng đại biểu", "cs": 3}, ""]]}
+    t = extract_document(make_pdf(tmp_path, [table], "compact")).tables[0]
+    assert t.n_header_rows == 2
+    assert (cell(t, 0, 3).text, cell(t, 0, 3).cs) == ("Định mức theo quy mô", 3)
+    assert [cell(t, 1, k).text for k in (3, 4, 5)] == ["200-300 đại biểu", "100-150 đại biểu", "30-50 đại biểu"]
+    merged = cell(t, 3, 4)
+    assert merged.text == "Theo quy mô số lượng đại biểu" and merged.cs == 3 and merged.col == 3
