@@ -173,8 +173,10 @@ def append_fragment(table: Table, frag: TableFragment) -> None:
                 target.text = join_wrapped([target.text, c.text])
             target.rs += c.rs - 1
             removed.add(id(c))
-        elif (c.rs >= 2 or target.rs >= 2) and (not c.text or _is_continuation_text(c.text)):
-            # a merged cell continuing over the break, possibly with the rest of its text
+        elif (c.rs >= 2 and (not c.text or _is_continuation_text(c.text))) or (
+                target.rs >= 2 and c.text and _is_continuation_text(c.text)):
+            # an empty merged cell under a merged cell, or the rest of a merged cell's sentence:
+            # one merged cell continuing over the break (an empty single cell is a cell of its own)
             if c.text:
                 target.text = join_wrapped([target.text, c.text])
             target.rs += c.rs

@@ -118,6 +118,9 @@ class _TrackedTable(Table):
             r1._row_ids = ids[: rep] + ids[len(ids) - (n1 - rep):]
             for r in (r0, r1):
                 r._track_id, r._layout, r._n_repeat = self._track_id, self._layout, self._n_repeat
+            # reportlab keeps the pre-split row heights for the rest of the table, so the rest of a
+            # merged cell's text can overflow below the table; let the rows size to their content
+            r1._argH = [None] * len(r1._argH)
         return parts
 
     def drawOn(self, canvas, x, y, _sW=0):  # noqa: N802
