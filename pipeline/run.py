@@ -1,14 +1,23 @@
 """A run, as library functions the CLI and the Prefect flows both call (flows add only
-orchestration: retries, parallelism, artifacts).
+orchestration: retries, parallelism, artifacts). No Prefect here.
 
-    entries = resolve_entries(["data/samples/manifest.yaml"])       # manifest / paths / URLs
-    results = [process_entry(e, data_dir) for e in entries]          # fetch → extract → normalize
-    outcome = publish_results(results, data_dir, run_id)            # one publish, rejects recorded
+One document goes through four steps, each a plain function::
 
-``process_entry`` is the worker boundary: it never raises for a bad document; it returns a
-``DocResult`` carrying either the document's frames or its classified rejection, so one
-document failing never fails the others. Work is keyed on content: the frames of a document
-are cached by (sha256, parser version), so an unchanged document costs one hash.
+    entries = resolve_entries(["data/samples/manifest.yaml"])     # manifest / paths / URLs
+    record  = fetch_entry(entry, data_dir)                         # ONE attempt; raises classified errors
+    result  = extract_entry(entry, record.sha256, data_dir, run_id) # cached extract + normalize → DocResult
+    result  = validate_result(result, run_id)                      # every frame against schemas/
+    outcome = publish_results(results, data_dir, run_id)           # one publish, rejects recorded
+
+``fetch_entry`` raises so that a caller can retry it (Prefect task retries with
+``pipeline.fetch.retry_on_retryable``); once the caller gives up, ``rejected(entry, exc)`` turns
+the error into a rejected ``DocResult``. ``extract_entry`` and ``validate_result`` never raise
+for a bad document: they return a ``DocResult`` carrying either the document's frames or its
+classified rejection, so one document failing never fails the others. ``process_entry`` chains
+the four steps for callers without an orchestrator.
+
+Work is keyed on content: the frames of a document are cached by (sha256, parser version), so an
+unchanged document costs one hash.
 """
 
 from __future__ import annotations
@@ -16,9 +25,11 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import pandas as pd
 
@@ -27,9 +38,15 @@ from pipeline import cache
 from pipeline.datasets import document_frames, reject_frame
 from pipeline.errors import ExtractionFailed, PipelineError
 from pipeline.fetch import DEFAULT_SETTINGS, FetchSettings, fetch
-from pipeline.manifest import ManifestEntry, entries_from_args
+from pipeline.manifest import ManifestEntry, entries_from_args, is_url
+from pipeline.rawstore import RawRecord, raw_path
 
-CACHE_STAGE = "datasets"
+# the cache stage of ``document_datasets``; change it when the SET of frames it returns changes
+# (the parser version covers changes of their content)
+CACHE_STAGE = "datasets-legal"
+# datasets whose rows are domain records (what the run summary counts as "records")
+RECORD_DATASETS = ("norm_items", "plan_tasks", "budget_lines", "schedule_marks", "references", "people",
+                   "amendments")
 
 
 def document_datasets(path: Path, source: str, max_pages: int = DEFAULT_MAX_PAGES) -> dict[str, pd.DataFrame]:
@@ -46,6 +63,8 @@ def document_datasets(path: Path, source: str, max_pages: int = DEFAULT_MAX_PAGE
 
 @dataclass
 class DocResult:
+    """One document's outcome: its frames (accepted) or its reject row (rejected)."""
+
     entry_id: str
     source: str
     sha256: str | None
@@ -54,6 +73,7 @@ class DocResult:
     cached: bool = False
     seconds: float = 0.0
     stats: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # step → seconds (fetch, extract, validate)
 
     @property
     def ok(self) -> bool:
@@ -65,63 +85,173 @@ def resolve_entries(args: Iterable[str], cwd: Path | None = None) -> list[Manife
     return entries_from_args([str(a) for a in args], cwd=cwd)
 
 
+def fetch_entry(entry: ManifestEntry, data_dir: Path | str = "data",
+                settings: FetchSettings = DEFAULT_SETTINGS) -> RawRecord:
+    """One attempt to bring the entry's bytes into the raw store (``pipeline.fetch.fetch``).
+    Raises the classified fetch errors; ``pipeline.errors.is_retryable`` says which to retry."""
+    return fetch(entry, data_dir, settings)
+
+
+def rejected(entry: ManifestEntry, exc: BaseException, run_id: str = "", sha256: str | None = None,
+             timings: Mapping[str, float] | None = None) -> DocResult:
+    """The rejected ``DocResult`` of a document whose step raised ``exc``. A classified
+    ``PipelineError`` keeps its stage and code; anything else is an ``ExtractionFailed``."""
+    if not isinstance(exc, PipelineError):
+        exc = ExtractionFailed(f"{entry.id}: {exc.__class__.__name__}: {exc}")
+    times = dict(timings or {})
+    return DocResult(entry.id, entry.source, sha256 or entry.sha256,
+                     reject=_reject(entry, sha256, exc.stage, exc.code, str(exc), run_id),
+                     seconds=sum(times.values()), timings=times)
+
+
+def extract_entry(entry: ManifestEntry, sha256: str, data_dir: Path | str = "data", run_id: str = "",
+                  max_pages: int = DEFAULT_MAX_PAGES, use_cache: bool = True,
+                  timings: Mapping[str, float] | None = None) -> DocResult:
+    """Extract and normalize the fetched document ``sha256`` (from the raw store; cached by
+    sha256 + parser version). Never raises for a bad document. ``timings`` are the steps
+    before this one (e.g. ``{"fetch": 0.2}``), kept in the result."""
+    times = dict(timings or {})
+    t0 = time.perf_counter()
+    path = raw_path(sha256, data_dir)
+    cached = False
+    try:
+        def compute() -> dict[str, pd.DataFrame]:
+            return document_datasets(path, entry.source, max_pages)
+
+        if use_cache:
+            hit = cache.get(CACHE_STAGE, sha256, PARSER_VERSION, data_dir)
+            cached = hit is not None
+            frames = hit if hit is not None else cache.cached(CACHE_STAGE, sha256, PARSER_VERSION, compute, data_dir)
+        else:
+            frames = compute()
+    except Exception as exc:  # classified below, never swallowed
+        times["extract"] = time.perf_counter() - t0
+        return rejected(entry, exc, run_id, sha256, times)
+    times["extract"] = time.perf_counter() - t0
+    frames = _with_source(dict(frames), entry.source)
+    return DocResult(entry.id, entry.source, sha256, frames=frames, cached=cached, seconds=sum(times.values()),
+                     stats={name: len(df) for name, df in frames.items()}, timings=times)
+
+
+def file_name_of(source: str) -> str:
+    """The file name a source gives a document: the last segment of a URL's path, or a path's name."""
+    return Path(unquote(urlsplit(source).path)).name if is_url(source) else Path(source).name
+
+
+def _with_source(frames: dict[str, pd.DataFrame], source: str) -> dict[str, pd.DataFrame]:
+    """The frames with the ``documents`` row naming THIS source: extraction reads the raw store's
+    ``<sha256>.pdf`` and the cache is shared by every source with the same bytes."""
+    docs = frames.get("documents")
+    if docs is not None:
+        named = docs.assign(source=source, file_name=file_name_of(source))
+        frames["documents"] = named.astype({c: docs[c].dtype for c in ("source", "file_name")})
+    return frames
+
+
+def validate_result(result: DocResult, run_id: str = "") -> DocResult:
+    """Check every frame of an accepted document against its declared dataset
+    (``pipeline.validate.validate_frame``). A frame that breaks its schema turns the document
+    into a reject (stage ``validate``) instead of failing the publish. Never raises for a bad
+    document; a rejected result is returned as is."""
+    from pipeline.validate import validate_frame
+
+    if not result.ok:
+        return result
+    t0 = time.perf_counter()
+    entry = ManifestEntry(result.entry_id, result.source, result.sha256)
+    try:
+        for name, df in (result.frames or {}).items():
+            validate_frame(name, df)
+    except Exception as exc:  # classified by rejected()
+        times = {**result.timings, "validate": time.perf_counter() - t0}
+        return rejected(entry, exc, run_id, result.sha256, times)
+    times = {**result.timings, "validate": time.perf_counter() - t0}
+    return replace(result, timings=times, seconds=sum(times.values()))
+
+
 def process_entry(entry: ManifestEntry, data_dir: Path | str = "data", run_id: str = "",
                   settings: FetchSettings = DEFAULT_SETTINGS, max_pages: int = DEFAULT_MAX_PAGES,
                   use_cache: bool = True) -> DocResult:
-    """Fetch, extract and normalize one document. Never raises for a bad document."""
+    """Fetch (one attempt), extract, normalize and validate one document. Never raises for a
+    bad document."""
     t0 = time.perf_counter()
-    res = DocResult(entry.id, entry.source, entry.sha256)
     try:
-        record = fetch(entry, data_dir, settings)
-        res.sha256 = record.sha256
-        path = Path(data_dir) / "raw" / f"{record.sha256}.pdf"
-        compute = lambda: document_datasets(path, entry.source, max_pages)  # noqa: E731
-        if use_cache:
-            hit = cache.get(CACHE_STAGE, record.sha256, PARSER_VERSION, data_dir)
-            res.cached = hit is not None
-            frames = hit if hit is not None else cache.cached(CACHE_STAGE, record.sha256, PARSER_VERSION, compute,
-                                                              data_dir)
-        else:
-            frames = compute()
-        res.frames = dict(frames)
-    except PipelineError as exc:
-        res.reject = _reject(entry, res.sha256, exc.stage, exc.code, str(exc), run_id)
-    except Exception as exc:  # unexpected: classified as ExtractionFailed, never swallowed
-        err = ExtractionFailed(f"{entry.id}: {exc.__class__.__name__}: {exc}")
-        res.reject = _reject(entry, res.sha256, err.stage, err.code, str(err), run_id)
-    res.seconds = time.perf_counter() - t0
-    if res.frames is not None:
-        res.stats = {name: len(df) for name, df in res.frames.items()}
-    return res
+        record = fetch_entry(entry, data_dir, settings)
+    except Exception as exc:  # classified by rejected()
+        return rejected(entry, exc, run_id, timings={"fetch": time.perf_counter() - t0})
+    res = extract_entry(entry, record.sha256, data_dir, run_id, max_pages, use_cache,
+                        timings={"fetch": time.perf_counter() - t0})
+    return validate_result(res, run_id)
 
 
 def _reject(entry: ManifestEntry, sha: str | None, stage: str, code: str, message: str, run_id: str) -> dict:
     return {"doc_sha256": sha or f"unfetched:{entry.id}", "source": entry.source,
-            "file_name": Path(entry.source).name, "stage": stage, "error_code": code, "message": message,
+            "file_name": file_name_of(entry.source), "stage": stage, "error_code": code, "message": message,
             "run_id": run_id, "rejected_at": datetime.now(UTC)}
 
 
 @dataclass
 class RunOutcome:
+    """What a run did: accepted and rejected documents, rows now in each published dataset,
+    and ``versions`` (dataset → (previous version, new version)) for ``release_diff``."""
+
     run_id: str
     published: list[DocResult]
     rejected: list[DocResult]
     counts: Mapping[str, int]
     versions: dict = field(default_factory=dict)
 
+    @property
+    def ok(self) -> bool:
+        """True when no document was rejected."""
+        return not self.rejected
+
     def summary_rows(self) -> list[dict]:
+        """One row per document: status, pages, tables, records, cache hit and step timings."""
         rows = []
         for r in self.published + self.rejected:
             rows.append({"document": r.entry_id, "sha256": (r.sha256 or "")[:12], "status": "ok" if r.ok else
                          f"rejected: {r.reject['error_code']}" if r.reject else "?",
                          "pages": r.stats.get("pages", 0), "tables": r.stats.get("tables", 0),
+                         "records": sum(r.stats.get(n, 0) for n in RECORD_DATASETS),
                          "norm_items": r.stats.get("norm_items", 0), "cached": r.cached,
+                         "fetch_s": round(r.timings.get("fetch", 0.0), 2),
+                         "extract_s": round(r.timings.get("extract", 0.0), 2),
+                         "validate_s": round(r.timings.get("validate", 0.0), 2),
                          "seconds": round(r.seconds, 2)})
         return rows
 
+    def totals(self) -> dict[str, Any]:
+        """The run in one row: documents, pages, tables, records, rejects, seconds of work."""
+        rows = self.summary_rows()
+        return {"documents": len(rows), "published": len(self.published), "rejects": len(self.rejected),
+                "pages": sum(r["pages"] for r in rows), "tables": sum(r["tables"] for r in rows),
+                "records": sum(r["records"] for r in rows), "cached": sum(bool(r["cached"]) for r in rows),
+                "seconds": round(sum(r["seconds"] for r in rows), 2)}
+
+    def reject_lines(self) -> list[str]:
+        """One line per rejected document: id, stage, error code and message."""
+        return [f"{r.entry_id}: {r.reject['stage']}/{r.reject['error_code']}: {r.reject['message']}"
+                for r in self.rejected if r.reject]
+
+    def message(self) -> str:
+        """One sentence for a run's final state: what was published and why documents were rejected."""
+        n = len(self.published) + len(self.rejected)
+        head = f"run {self.run_id}: {len(self.published)} of {n} documents published"
+        if not self.rejected:
+            return head
+        return f"{head}, {len(self.rejected)} rejected: " + "; ".join(self.reject_lines())
+
+
+def quality_frame(results: Iterable[DocResult]) -> pd.DataFrame | None:
+    """The ``quality_checks`` rows of every accepted document, or None when no result has them."""
+    parts = [r.frames["quality_checks"] for r in results if r.ok and r.frames and "quality_checks" in r.frames]
+    return pd.concat(parts, ignore_index=True) if parts else None
+
 
 def publish_results(results: Iterable[DocResult], data_dir: Path | str = "data", run_id: str | None = None) -> RunOutcome:
-    """Publish every accepted document's frames and every rejection, as one run."""
+    """Publish every accepted document's frames and every rejection, as one run. Two sources
+    with identical bytes (same sha256) are one document: its rows are published once."""
     from pipeline.publish import publish
 
     run_id = run_id or new_run_id()
@@ -129,7 +259,11 @@ def publish_results(results: Iterable[DocResult], data_dir: Path | str = "data",
     ok = [r for r in results if r.ok]
     bad = [r for r in results if not r.ok]
     collected: dict[str, list[pd.DataFrame]] = {}
+    seen: set[str | None] = set()
     for r in ok:
+        if r.sha256 in seen:  # the same bytes under two sources: one document, its rows once
+            continue
+        seen.add(r.sha256)
         for name, df in (r.frames or {}).items():
             collected.setdefault(name, []).append(df)
     frames = {name: pd.concat(dfs, ignore_index=True) for name, dfs in collected.items()}
@@ -141,7 +275,7 @@ def publish_results(results: Iterable[DocResult], data_dir: Path | str = "data",
     if frames:
         result = publish(frames, data_dir, run_id=run_id, input_hashes=[r.sha256 for r in ok if r.sha256])
         counts = result
-        versions = dict(getattr(result, "versions", {}) or {})
+        versions = dict(result.versions)
     return RunOutcome(run_id, ok, bad, counts, versions)
 
 
