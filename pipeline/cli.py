@@ -125,41 +125,57 @@ def ingest(
     sources: list[str] = typer.Argument(..., help="Manifest files (.yaml), PDF files, folders of PDFs or URLs."),
     data_dir: Path = typer.Option(Path("data"), "--data-dir", help="Raw files, cache and datasets live here."),
     workers: int = typer.Option(2, "--workers", min=1, help="Documents extracted in parallel processes."),
+    dask_address: str | None = typer.Option(None, "--dask-address", help="Run extraction on this Dask cluster."),
+    prefect: bool = typer.Option(True, "--prefect/--no-prefect",
+                                 help="Run as the Prefect ingest flow (artifacts, retries) or as plain processes."),
 ) -> None:
     """Fetch, extract, normalize and publish documents as one run; rejected documents are listed
     with their reason and the others are published.
 
-    Exit code 1 when some documents were rejected.
+    Exit codes: 0 all published, 1 some documents rejected, 2 bad input (no manifest, bad entry),
+    3 the run could not be published.
 
     Examples: decree ingest data/samples/manifest.yaml ;  decree ingest some.pdf https://host/doc.pdf
     """
-    from concurrent.futures import ProcessPoolExecutor
+    import os
 
-    from pipeline.errors import PipelineError
-    from pipeline.run import new_run_id, process_entry, publish_results, resolve_entries
+    from pipeline.errors import ManifestError, PipelineError
 
+    # this machine may have no internet: Prefect's telemetry would only log failures
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     try:
-        entries = resolve_entries(sources)
-    except PipelineError as exc:
+        if prefect:
+            from flows.ingest import run_ingest
+
+            outcome = run_ingest(sources, data_dir, dask_address=dask_address, workers=workers)
+        else:
+            outcome = _ingest_plain(sources, data_dir, workers)
+    except ManifestError as exc:
         typer.echo(f"error: {exc.code}: {exc}", err=True)
         raise typer.Exit(2) from None
-    run_id = new_run_id()
-    results = []
-    with typer.progressbar(length=len(entries), label="documents", file=sys.stderr) as bar:
-        if workers > 1 and len(entries) > 1:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                futures = [pool.submit(process_entry, e, str(data_dir), run_id) for e in entries]
-                for f in futures:
-                    results.append(f.result())
-                    bar.update(1)
-        else:
-            for e in entries:
-                results.append(process_entry(e, str(data_dir), run_id))
-                bar.update(1)
-    outcome = publish_results(results, data_dir, run_id)
+    except PipelineError as exc:
+        typer.echo(f"error: {exc.code}: {exc}", err=True)
+        raise typer.Exit(3) from None
     _report(outcome, data_dir)
     if outcome.rejected:
         raise typer.Exit(1)
+
+
+def _ingest_plain(sources: list[str], data_dir: Path, workers: int):  # noqa: ANN202 - RunOutcome
+    """The same run without Prefect: worker processes and a progress bar."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from pipeline.run import new_run_id, process_entry, publish_results, resolve_entries
+
+    entries = resolve_entries(sources)
+    run_id = new_run_id()
+    results = []
+    with typer.progressbar(length=len(entries), label="documents", file=sys.stderr) as bar:
+        with ProcessPoolExecutor(max_workers=max(1, min(workers, len(entries)))) as pool:
+            for result in pool.map(process_entry, entries, [str(data_dir)] * len(entries), [run_id] * len(entries)):
+                results.append(result)
+                bar.update(1)
+    return publish_results(results, data_dir, run_id)
 
 
 def _report(outcome, data_dir: Path) -> None:  # noqa: ANN001 - RunOutcome, imported lazily
@@ -227,6 +243,101 @@ def versions(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     typer.echo(df.to_string(index=False))
+
+
+@app.command()
+def consolidate(
+    as_of: str | None = typer.Option(None, "--as-of", help="Print the norms in force on this date (YYYY-MM-DD)."),
+    data_dir: Path = typer.Option(Path("data"), "--data-dir", help="Where the datasets were published."),
+    rows: bool = typer.Option(False, "--rows", help="With --as-of: print every norm row, not one line per model."),
+) -> None:
+    """Rebuild and publish norms_consolidated (valid_from/valid_to of every norm row, the clauses that
+    introduced and superseded it, and what of a cited base text is not available); with --as-of,
+    print the norms in force that day.
+
+    Example: decree consolidate --as-of 2023-01-01 --data-dir data
+    """
+    import pandas as pd
+
+    from pipeline.consolidate import in_force, parse_as_of, publish_consolidated
+    from pipeline.errors import PipelineError
+
+    try:
+        day = parse_as_of(as_of) if as_of else None
+        df, result = publish_consolidated(data_dir)
+    except PipelineError as exc:
+        typer.echo(f"error: {exc.code}: {exc}", err=True)
+        raise typer.Exit(2) from None
+    kinds = df["record_kind"].value_counts().to_dict()
+    typer.echo(f"norms_consolidated: {len(df)} rows ({', '.join(f'{k} {v}' for k, v in sorted(kinds.items()))}), "
+               f"version {result.commits['norms_consolidated'].version}")
+    if day is None:
+        return
+    now = in_force(df, day)
+    norms = now[now["record_kind"] == "norm"]
+    typer.echo(f"in force on {day}: {len(norms)} norm rows in {norms['model_path'].nunique()} models")
+    if rows:
+        with pd.option_context("display.max_columns", 12, "display.width", 200, "display.max_colwidth", 40):
+            typer.echo(norms[["model_path", "section_no", "period", "item_text", "unit_raw", "value_raw",
+                              "introduced_by_clause", "valid_from", "page"]].to_string(index=False))
+    else:
+        g = norms.groupby("model_path", sort=True)
+        for path, m in g:
+            r = m.iloc[0]
+            typer.echo(f"  {path}  {str(r['model_title'])[:60]}  {len(m)} rows  from {r['valid_from']} by "
+                       f"{r['introduced_by_clause'] or r['doc_number']}")
+    for kind, label in (("base_unavailable", "not available"), ("provision_without_norms", "without norm values")):
+        for note in now.loc[now["record_kind"] == kind, "consolidation_note"]:
+            typer.echo(f"  {label}: {note}")
+    if norms.empty:
+        typer.echo(f"  no ingested norm was in force on {day}")
+
+
+@app.command()
+def diff(
+    a: str = typer.Argument(..., help="Left side: a document number (33/2022/QĐ-UBND) or a date (YYYY-MM-DD)."),
+    b: str = typer.Argument(..., help="Right side: a document number or a date."),
+    data_dir: Path = typer.Option(Path("data"), "--data-dir", help="Where the datasets were published."),
+    model: str | None = typer.Option(None, "--model", help="Only model pairs whose title contains this text."),
+    csv: Path | None = typer.Option(None, "--csv", help="Write the norm_diffs rows to this CSV file."),
+    html: Path | None = typer.Option(None, "--html", help="Write a self-contained HTML report to this file."),
+    publish: bool = typer.Option(False, "--publish", help="Publish the rows to the norm_diffs dataset."),
+    all_items: bool = typer.Option(False, "--all", help="Also print unchanged items and unmatched models' items."),
+) -> None:
+    """Compare two documents (or the norms in force on two dates) model by model: items added,
+    removed, changed (old/new value, absolute and relative change) and unchanged, with each model
+    pairing's score and reason.
+
+    Example: decree diff 33/2022/QĐ-UBND 30/2023/QĐ-UBND --model dừa --html diff.html
+    """
+    from pipeline.consolidate import build
+    from pipeline.diff import diff as run_diff
+    from pipeline.diff import terminal_table
+    from pipeline.errors import PipelineError
+    from pipeline.publish import load
+    from pipeline.publish import publish as publish_frames
+    from pipeline.report_html import render_html
+
+    try:
+        result = run_diff(build(data_dir), a, b, model_filter=model)
+        docs = load("documents", data_dir=data_dir)
+        result.sources = {r.doc_sha256: str(r.source) for r in docs.itertuples(index=False) if r.source}
+        if publish:
+            publish_frames({"norm_diffs": result.rows}, data_dir, input_hashes=[])
+    except PipelineError as exc:
+        typer.echo(f"error: {exc.code}: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(terminal_table(result, show_unchanged=all_items, detail_unmatched=all_items))
+    try:
+        if csv is not None:
+            result.rows.to_csv(csv, index=False)
+            typer.echo(f"csv: {csv}")
+        if html is not None:
+            html.write_text(render_html(result), encoding="utf-8")
+            typer.echo(f"html: {html}")
+    except OSError as exc:
+        typer.echo(f"error: cannot write output: {exc}", err=True)
+        raise typer.Exit(2) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

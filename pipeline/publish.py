@@ -554,17 +554,30 @@ def load(
     """Load a dataset as a pandas DataFrame with the dtypes declared in ``schemas/``.
 
     ``version`` is time travel (see ``resolve_version``); ``run_id`` reads the version a run
-    pinned. ``as_of`` is the LEGAL in-force date of the norm datasets, not time travel; it is
-    refused for datasets without validity columns. Columns a version has but ``schemas/`` no
+    pinned. ``as_of`` is the LEGAL in-force date of the norm datasets, not time travel: for
+    ``norm_items`` (and ``norms_consolidated``) it returns the rows of ``norms_consolidated`` in force
+    that day (valid_from <= as_of < valid_to, or valid_to open), including the records that state
+    which parts of a base text are not available; it is refused for datasets without validity
+    columns. Columns a version has but ``schemas/`` no
     longer declares come after the declared ones, as stored; declared columns the version lacks
     are null.
     """
     ds = dataset(name)
     if as_of is not None:
-        if not any(c in ds.columns for c in VALIDITY_COLUMNS):
+        # the norms in force on a date live in norms_consolidated (pipeline/consolidate.py)
+        source = {"norm_items": "norms_consolidated"}.get(name, name)
+        if not all(c in dataset(source).columns for c in VALIDITY_COLUMNS):
             raise AsOfNotSupported(f"dataset {name!r} has no validity columns {VALIDITY_COLUMNS}: as_of= is the "
                                    "legal in-force date of the norm datasets; for time travel use version=")
-        raise AsOfNotSupported(f"{name}: the in-force filter (as_of=) is not implemented yet")
+        from pipeline.consolidate import in_force
+
+        try:
+            consolidated = load(source, version, data_dir=data_dir, run_id=run_id)
+        except DatasetNotPublished:
+            raise DatasetNotPublished(f"{name} as_of=: {source!r} is not published under "
+                                      f"{Path(data_dir) / 'parquet'}; run: decree consolidate --data-dir {data_dir}"
+                                      ) from None
+        return in_force(consolidated, as_of)
     table = read_arrow(name, resolve_version(name, version, data_dir, run_id=run_id), data_dir)
     declared = [c for c in ds.columns if c in table.column_names]
     df = frame(name, table.select(declared).to_pylist())

@@ -8,6 +8,7 @@ this package imports them all, so ``DATASETS`` is complete.
 # domain modules register their datasets on import (order: the order of the data dictionary)
 from schemas import domain as _domain  # noqa: E402,F401  norm_items, plan_tasks, budget_lines, ...
 from schemas import legal as _legal  # noqa: E402,F401
+from schemas import versions as _versions  # noqa: E402,F401
 from schemas.core import Dataset, Field
 from schemas.datasets import DATASETS, dataset, register_datasets
 from schemas.fields import FIELDS, fields, register

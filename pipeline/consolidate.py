@@ -1,0 +1,403 @@
+"""Consolidated versions: which norm was in force on which day (docs/DOMAIN.md §4, docs/amendments.md).
+
+``consolidate`` is pure: the published ``norm_items``, ``amendments`` and ``documents`` (plus the
+metadata references give about documents that are cited but not ingested) go in, the
+``norms_consolidated`` frame comes out. Every norm row gets
+
+- the operation that brought it into force: the amendment whose ``source_appendices`` hold the
+  row's appendix (an inserted article such as Điều 3a carries Phụ lục I–III), or whose
+  ``source_sections`` / target item hold the row's inline section (33/2022 Điều 1 khoản 1 restates
+  model 14 inline); otherwise the document's own provision;
+- its address in the consolidated base text (``consolidated_path``): the amended base, the
+  inserted article, appendix, part, model, section;
+- ``valid_from`` = that operation's effective date and ``valid_to`` = the effective date of the
+  first later replace/repeal/amend/correct operation whose target path covers the row.
+
+A base text that is cited but not ingested (04/2021/QĐ-UBND) is never invented: one
+``base_unavailable`` record per part an operation replaced, and one for the rest of it. An
+operation whose content carries no norm values (a certification section "theo thực tế") gets a
+``provision_without_norms`` record, so every operation is traceable in the dataset.
+
+I/O lives only in ``load_inputs`` / ``build`` / ``publish_consolidated`` at the bottom.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pipeline.errors import PipelineError
+
+__all__ = ["ConsolidationError", "build", "consolidate", "in_force", "load_inputs", "parse_as_of",
+           "publish_consolidated"]
+
+_SUPERSEDING = ("replace", "repeal", "amend", "correct")
+_NO_APPENDIX = re.compile(r"(?i)^\s*ph[uụ]\s*l[uụ]c\s+([IVXLC]+|\d+)\b")
+
+
+class ConsolidationError(PipelineError):
+    """The inputs of a consolidation are missing or an as-of date cannot be read."""
+
+    code = "ConsolidationError"
+    stage = "consolidate"
+
+
+def parse_as_of(value: str | date | datetime) -> date:
+    """'2023-01-01', '01/01/2023', a date or a datetime → date; anything else is ConsolidationError."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    s = str(value).strip()
+    try:
+        return date.fromisoformat(s)
+    except ValueError:
+        pass
+    m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", s)
+    if m:
+        try:
+            return date(int(m[3]), int(m[2]), int(m[1]))
+        except ValueError:
+            pass
+    raise ConsolidationError(f"as-of date {value!r}: give YYYY-MM-DD or DD/MM/YYYY")
+
+
+def _none(x: Any) -> Any:
+    """pandas missing values (NA, NaN, NaT) → None; anything else unchanged."""
+    if x is None:
+        return None
+    try:
+        if pd.isna(x):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return x
+
+
+def _as_list(x: Any) -> list[str]:
+    x = _none(x) if not isinstance(x, list | tuple) and not hasattr(x, "tolist") else x
+    if x is None:
+        return []
+    return [str(v) for v in (x.tolist() if hasattr(x, "tolist") else x)]
+
+
+def _appendix_label(appendix: str | None) -> str | None:
+    """'Phụ lục I' → 'PL-I' (the amendments' form)."""
+    if not appendix:
+        return None
+    m = _NO_APPENDIX.match(appendix)
+    return f"PL-{m[1].upper()}" if m else None
+
+
+def _compact_label(label: str | None) -> str | None:
+    """'Điều 3a' → 'Điều3a'; 'Mục 7.6' → '7.6'."""
+    if not label:
+        return None
+    s = re.sub(r"(?i)^\s*m[uụ]c\s+", "", label.strip())
+    return re.sub(r"\s+", "", s).rstrip(".")
+
+
+def _article(address: str | None) -> list[str]:
+    """The provision of a positional address in the amendments' form: 'DIEU_3A' → ['Điều3a']; [] otherwise."""
+    parts = (address or "").split("/")
+    m = re.fullmatch(r"DIEU_(\d+)([A-Z]?)", parts[1]) if len(parts) > 1 else None
+    return [f"Điều{m[1]}{m[2].lower()}"] if m else []
+
+
+def _strip_position(path: str) -> str:
+    return re.sub(r"/(?:after|before):[^/]*$", "", path)
+
+
+def _short(path: str, base: str) -> str:
+    return path[len(base) + 1:] if path.startswith(base + "/") else path
+
+
+@dataclass(frozen=True)
+class _Op:
+    doc_number: str
+    sha256: str
+    operation: str
+    target_doc: str | None
+    target_path: str
+    new_label: str | None
+    clause: str
+    appendices: tuple[str, ...]
+    sections: tuple[str, ...]
+    effective: date | None
+    page: int | None
+    flags: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return f"{self.operation} {self.target_path}"
+
+    @property
+    def clause_short(self) -> str:
+        return self.clause.split("/")[-1] if "/" in self.clause else self.clause
+
+    @property
+    def content_path(self) -> str:
+        """Where the operation's content sits in the base: the target (replace) or, for an insertion,
+        the target container plus the new label."""
+        base = _strip_position(self.target_path)
+        if self.operation == "insert" and self.new_label:
+            return f"{base}/{_compact_label(self.new_label)}"
+        return base
+
+
+def _choose_renderings(documents: pd.DataFrame, norm_items: pd.DataFrame) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """doc key → chosen sha, and chosen sha → the other shas of the same document number.
+
+    Several PDFs may carry one document number (the sample corpus renders each decree twice);
+    the rendering with the most norm rows is consolidated (ties: the smaller sha), the others are
+    named in ``consolidation_flags``."""
+    counts = norm_items.groupby("doc_sha256").size().to_dict() if len(norm_items) else {}
+    by_number: dict[str, list[str]] = {}
+    for r in documents.itertuples(index=False):
+        key = _none(r.doc_number) or r.doc_sha256
+        by_number.setdefault(key, []).append(r.doc_sha256)
+    chosen, others = {}, {}
+    for key, shas in by_number.items():
+        best = sorted(set(shas), key=lambda s: (-counts.get(s, 0), s))
+        chosen[key] = best[0]
+        others[best[0]] = best[1:]
+    return chosen, others
+
+
+def consolidate(norm_items: pd.DataFrame, amendments: pd.DataFrame, documents: pd.DataFrame,
+                cited_dates: dict[str, date] | None = None) -> pd.DataFrame:
+    """The ``norms_consolidated`` frame (see the module docstring). ``cited_dates`` maps the number
+    of a document known only from references to its date (a lower bound of its validity)."""
+    from pipeline.datasets import frame
+
+    cited_dates = cited_dates or {}
+    chosen, others = _choose_renderings(documents, norm_items)
+    chosen_shas = set(chosen.values())
+    docs = documents[documents.doc_sha256.isin(chosen_shas)]
+    doc_eff = {r.doc_sha256: _none(r.effective_date) for r in docs.itertuples(index=False)}
+    sha_of = {(_none(r.doc_number) or r.doc_sha256): r.doc_sha256 for r in docs.itertuples(index=False)}
+
+    ops: list[_Op] = []
+    for r in amendments[amendments.doc_sha256.isin(chosen_shas)].itertuples(index=False):
+        flags: list[str] = []
+        eff = _none(r.effective_date)
+        if eff is None and doc_eff.get(r.doc_sha256) is not None:
+            eff = doc_eff[r.doc_sha256]
+            flags.append("effective_date_from_documents")
+        elif eff is None:
+            flags.append("effective_date_unknown")
+        ops.append(_Op(_none(r.amending_doc_number) or r.doc_sha256, r.doc_sha256, r.operation,
+                       _none(r.target_doc_number), r.target_path, _none(r.new_label),
+                       _none(r.source_label) or (_none(r.amending_doc_number) or r.doc_sha256),
+                       tuple(_as_list(r.source_appendices)), tuple(_as_list(r.source_sections)), eff,
+                       _none(r.page), tuple(flags)))
+    ops.sort(key=lambda o: (o.effective or date.max, o.doc_number, o.clause))
+    ops_by_doc: dict[str, list[_Op]] = {}
+    for o in ops:
+        ops_by_doc.setdefault(o.sha256, []).append(o)
+
+    def base_of(number: str, seen: frozenset[str] = frozenset()) -> str:
+        sha = sha_of.get(number)
+        targets = Counter(o.target_doc for o in ops_by_doc.get(sha, []) if o.target_doc) if sha else Counter()
+        if not targets or number in seen:
+            return number
+        return base_of(targets.most_common(1)[0][0], seen | {number})
+
+    rows: list[dict[str, Any]] = []
+    used_ops: set[tuple[str, str]] = set()
+    sections_with_rows: set[tuple[str, str, str]] = set()
+    ni = norm_items[norm_items.doc_sha256.isin(chosen_shas)]
+    for rec in ni.to_dict("records"):
+        rec = {k: _none(v) if not isinstance(v, list | tuple) and not hasattr(v, "tolist") else v
+               for k, v in rec.items()}
+        sha = rec["doc_sha256"]
+        number = rec["doc_number"] or sha
+        flags = [f"other_rendering:{s[:12]}" for s in others.get(sha, [])]
+        pl = _appendix_label(rec["appendix"])
+        op = None
+        if pl:
+            op = next((o for o in ops_by_doc.get(sha, []) if pl in o.appendices), None)
+        else:
+            section = rec["section_no"] or ""
+            model = rec["model_no"] or ""
+            op = next((o for o in ops_by_doc.get(sha, []) if section and section in o.sections), None) or \
+                next((o for o in ops_by_doc.get(sha, []) if model and o.operation != "insert"
+                      and _strip_position(o.target_path).rsplit("/", 1)[-1] == model), None)
+        model_tail = [x for x in (rec["part"], rec["model_no"]) if x]
+        if op is not None:
+            used_ops.add((op.sha256, op.clause))
+            base = op.target_doc or base_of(number)
+            if pl:  # the appendix comes with the inserted/replaced article
+                model_path = "/".join([op.content_path, pl, *model_tail])
+            elif op.operation == "insert" and rec["section_no"] and _compact_label(op.new_label) == rec["section_no"]:
+                model_path = _strip_position(op.target_path)  # an inserted section of an existing model
+            else:
+                model_path = op.content_path
+            valid_from = op.effective
+            flags += list(op.flags)
+            intro = dict(introduced_by_doc_number=op.doc_number, introduced_by_sha256=op.sha256,
+                         introduced_by_clause=op.clause, introduced_by_operation=op.text)
+            note = f"in force from {valid_from or '?'} by {op.doc_number} {op.clause_short} ({op.text})"
+        else:
+            base = base_of(number)
+            model_path = "/".join([number, *([pl] if pl else _article(rec["norm_address"])), *model_tail])
+            valid_from = doc_eff.get(sha)
+            if valid_from is None:
+                flags.append("effective_date_unknown")
+            intro = dict(introduced_by_doc_number=number, introduced_by_sha256=sha, introduced_by_clause=None,
+                         introduced_by_operation=None)
+            note = f"own provision of {number}, in force from {valid_from or '?'}"
+        section_path = f"{model_path}/{rec['section_no']}" if rec["section_no"] else model_path
+        sections_with_rows.add((sha, op.clause if op else "", rec["section_no"] or ""))
+        rows.append({**rec, "consolidated_id": f"{sha}/{rec['table_index']}/{rec['row']}/{rec['value_col']}",
+                     "record_kind": "norm", "base_doc_number": base, "consolidated_path": section_path,
+                     "model_path": model_path, "valid_from": valid_from, "valid_to": None, **intro,
+                     "consolidation_note": note, "consolidation_flags": flags})
+
+    # supersession: a later operation whose target covers the row ends its validity
+    for row in rows:
+        for o in ops:
+            if o.operation not in _SUPERSEDING or o.effective is None:
+                continue
+            target = _strip_position(o.target_path)
+            path = row["consolidated_path"] or ""
+            if not (path == target or path.startswith(target + "/")):
+                continue
+            if row["valid_from"] is not None and row["valid_from"] >= o.effective:
+                continue
+            if row["valid_to"] is None or o.effective < row["valid_to"]:
+                _supersede(row, o)
+
+    # the base texts that are cited but not ingested: state what is missing, never invent it
+    ingested_numbers = set(sha_of)
+    missing_bases = sorted({o.target_doc for o in ops if o.target_doc and o.target_doc not in ingested_numbers})
+    for base in missing_bases:
+        base_ops = [o for o in ops if o.target_doc == base]
+        evidence = base_ops[0]
+        since = cited_dates.get(base)
+        bflags = ["valid_from_is_signing_date"] if since else ["effective_date_unknown"]
+        replaced = [o for o in base_ops if o.operation in _SUPERSEDING and _strip_position(o.target_path) != base]
+        for o in replaced:
+            target = _strip_position(o.target_path)
+            rec = _record(o, "base_unavailable", base, target, target, since, list(bflags))
+            rec["consolidation_note"] = (f"{base} {_short(target, base)}: base text not available (cited, not "
+                                         f"ingested); replaced by {o.doc_number} {o.clause_short} from "
+                                         f"{o.effective or '?'}")
+            _supersede(rec, o)
+            rows.append(rec)
+        repeal_all = next((o for o in base_ops if o.operation == "repeal" and _strip_position(o.target_path) == base),
+                          None)
+        rec = _record(evidence, "base_unavailable", base, base, base, since, list(bflags))
+        parts = ", ".join(_short(_strip_position(o.target_path), base) for o in replaced) or "none"
+        inserted = "; ".join(f"{_short(o.content_path, base)} ({o.doc_number} {o.clause_short} from "
+                             f"{o.effective or '?'})" for o in base_ops if o.operation == "insert")
+        rec["consolidation_note"] = (f"{base}: base text not available (cited, not ingested); its provisions other "
+                                     f"than those replaced ({parts}) stay in force as far as the ingested "
+                                     f"amendments show, and cannot be listed. Inserted: {inserted or 'none'}")
+        rec["introduced_by_doc_number"] = base
+        rec["introduced_by_sha256"] = rec["introduced_by_clause"] = rec["introduced_by_operation"] = None
+        if repeal_all is not None:
+            _supersede(rec, repeal_all)
+        rows.append(rec)
+
+    # operations whose content has no norm values: stated, so every operation is traceable
+    for o in ops:
+        secs = [s for s in o.sections if (o.sha256, o.clause, s) not in sections_with_rows]
+        if (o.sha256, o.clause) in used_ops and not secs:
+            continue
+        if o.operation in ("repeal", "amend", "correct"):
+            continue
+        base = o.target_doc or base_of(o.doc_number)
+        targets = [f"{_strip_position(o.target_path) if o.operation == 'insert' else o.content_path}/{s}"
+                   for s in secs] or [o.content_path]
+        for path in targets:
+            model_path = path.rsplit("/", 1)[0] if secs else path
+            rec = _record(o, "provision_without_norms", base, path, model_path, o.effective, list(o.flags))
+            rec["consolidation_note"] = (f"{o.doc_number} {o.clause_short} ({o.text}) brings "
+                                         f"{_short(path, base)} into force from {o.effective or '?'}; its content "
+                                         f"has no norm values in norm_items (see the clause text on page "
+                                         f"{o.page or '?'})")
+            rows.append(rec)
+    out = frame("norms_consolidated", rows)
+    return out.sort_values(["record_kind", "base_doc_number", "consolidated_path", "valid_from", "consolidated_id"],
+                           kind="stable", na_position="first").reset_index(drop=True)
+
+
+def _record(o: _Op, kind: str, base: str, path: str, model_path: str, valid_from: date | None,
+            flags: list[str]) -> dict[str, Any]:
+    """A non-norm record; doc_sha256/page point at the clause that evidences it."""
+    return {"doc_sha256": o.sha256, "doc_number": o.doc_number, "page": o.page, "consolidated_id": f"{kind}:{path}",
+            "record_kind": kind, "base_doc_number": base, "consolidated_path": path, "model_path": model_path,
+            "valid_from": valid_from, "valid_to": None, "introduced_by_doc_number": o.doc_number,
+            "introduced_by_sha256": o.sha256, "introduced_by_clause": o.clause, "introduced_by_operation": o.text,
+            "consolidation_flags": flags, "flags": []}
+
+
+def _supersede(row: dict[str, Any], o: _Op) -> None:
+    row.update(valid_to=o.effective, superseded_by_doc_number=o.doc_number, superseded_by_sha256=o.sha256,
+               superseded_by_clause=o.clause, superseded_by_operation=o.text)
+    if o.effective is None:
+        row["consolidation_flags"] = [*row["consolidation_flags"], "superseded_date_unknown"]
+    if row["record_kind"] == "norm":
+        row["consolidation_note"] = (f"{row['consolidation_note']}; superseded from {o.effective} by "
+                                     f"{o.doc_number} {o.clause_short} ({o.text})")
+
+
+def in_force(consolidated: pd.DataFrame, as_of: str | date | datetime) -> pd.DataFrame:
+    """Rows in force on ``as_of``: valid_from <= as_of < valid_to (or valid_to open). Rows whose
+    valid_from is unknown are never in force (they cannot be placed in time; they stay flagged)."""
+    d = parse_as_of(as_of)
+    vf = consolidated["valid_from"].map(lambda x: _none(x) is not None and x <= d)
+    vt = consolidated["valid_to"].map(lambda x: _none(x) is None or d < x)
+    return consolidated[vf.astype(bool) & vt.astype(bool)].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- I/O edge
+
+
+def load_inputs(data_dir: Path | str) -> dict[str, Any]:
+    """The published inputs of a consolidation; ConsolidationError names what is missing."""
+    from pipeline.publish import DatasetNotPublished, load
+
+    out: dict[str, Any] = {}
+    for name in ("norm_items", "amendments", "documents"):
+        try:
+            out[name] = load(name, data_dir=data_dir)
+        except DatasetNotPublished as exc:
+            raise ConsolidationError(f"{exc}; ingest documents first (decree ingest ... --data-dir {data_dir})") \
+                from None
+    cited: dict[str, date] = {}
+    try:
+        nodes = load("citation_nodes", data_dir=data_dir)
+        for r in nodes.itertuples(index=False):
+            if _none(r.signing_date) is not None and not bool(_none(r.is_ingested)):
+                cited[r.doc_number] = r.signing_date
+    except DatasetNotPublished:
+        refs = load("references", data_dir=data_dir)
+        for r in refs.itertuples(index=False):
+            if _none(r.cited_number) and _none(r.cited_date) and r.cited_number not in cited:
+                cited[r.cited_number] = r.cited_date
+    out["cited_dates"] = cited
+    return out
+
+
+def build(data_dir: Path | str) -> pd.DataFrame:
+    """``consolidate`` over the datasets published under ``data_dir``."""
+    i = load_inputs(data_dir)
+    return consolidate(i["norm_items"], i["amendments"], i["documents"], i["cited_dates"])
+
+
+def publish_consolidated(data_dir: Path | str) -> tuple[pd.DataFrame, Any]:
+    """Rebuild ``norms_consolidated`` from the published inputs and publish it (one commit, the
+    whole dataset). Returns the frame and the PublishResult."""
+    from pipeline.publish import publish
+
+    df = build(data_dir)
+    result = publish({"norms_consolidated": df}, data_dir, input_hashes=[])
+    return df, result
