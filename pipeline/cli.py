@@ -175,7 +175,12 @@ def _ingest_plain(sources: list[str], data_dir: Path, workers: int):  # noqa: AN
             for result in pool.map(process_entry, entries, [str(data_dir)] * len(entries), [run_id] * len(entries)):
                 results.append(result)
                 bar.update(1)
-    return publish_results(results, data_dir, run_id)
+    outcome = publish_results(results, data_dir, run_id)
+    if outcome.counts.get("norm_items"):
+        from pipeline.consolidate import publish_consolidated
+
+        publish_consolidated(data_dir)  # as-of queries follow the newly published norms
+    return outcome
 
 
 def _report(outcome, data_dir: Path) -> None:  # noqa: ANN001 - RunOutcome, imported lazily
@@ -310,18 +315,13 @@ def diff(
 
     Example: decree diff 33/2022/QĐ-UBND 30/2023/QĐ-UBND --model dừa --html diff.html
     """
-    from pipeline.consolidate import build
-    from pipeline.diff import diff as run_diff
-    from pipeline.diff import terminal_table
+    from pipeline.diff import compare, terminal_table
     from pipeline.errors import PipelineError
-    from pipeline.publish import load
     from pipeline.publish import publish as publish_frames
     from pipeline.report_html import render_html
 
     try:
-        result = run_diff(build(data_dir), a, b, model_filter=model)
-        docs = load("documents", data_dir=data_dir)
-        result.sources = {r.doc_sha256: str(r.source) for r in docs.itertuples(index=False) if r.source}
+        result = compare(data_dir, a, b, model_filter=model)
         if publish:
             publish_frames({"norm_diffs": result.rows}, data_dir, input_hashes=[])
     except PipelineError as exc:

@@ -566,3 +566,15 @@ def terminal_table(result: DiffResult, show_unchanged: bool = False, detail_unma
                 lines.append(f"     period alignment: {a}")
     return "\n".join(lines)
 
+
+
+def compare(data_dir: str | Any, a: str, b: str, model_filter: str | None = None) -> DiffResult:
+    """The diff of two documents or dates over the published data, with each side's source PDF
+    (for page links in the HTML report). The CLI and the diff flow both call this."""
+    from pipeline.consolidate import build
+    from pipeline.publish import load
+
+    result = diff(build(data_dir), a, b, model_filter=model_filter)
+    docs = load("documents", data_dir=data_dir)
+    result.sources = {r.doc_sha256: str(r.source) for r in docs.itertuples(index=False) if r.source}
+    return result
