@@ -51,7 +51,8 @@ def main(
 
 @app.command()
 def samples(
-    samples_dir: Path = typer.Option(SAMPLES, "--samples-dir", help="Folder of the bundled sample corpus."),
+    samples_dir: Path = typer.Option(SAMPLES, "--samples-dir", help="Folder of the bundled sample corpus.",
+                                     show_default="data/samples of this repository"),
 ) -> None:
     """List the bundled sample corpus (PDFs rendered by tools/render_samples.py).
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -282,9 +283,9 @@ def _cell_of(grid: list[list[Cell]], r: int, c: int | None) -> str | None:
     return _text(grid[r][c]) or None
 
 
-def _plan_rows(doc: Document, table: Table, lay: TableLayout, out: list[dict[str, Any]]) -> None:
-    grid = table.grid()
-    ctx = _context(doc, table)
+def _item_rows(table: Table, lay: TableLayout, grid: list) -> Iterator[tuple[int, str | None]]:
+    """Body rows that carry items, each with the label of the group row above it (plan tasks and
+    schedules: group rows label, never count)."""
     group: str | None = None
     for r in range(lay.header_rows, table.n_rows):
         if _is_repeated_header(lay, grid, r):
@@ -292,6 +293,13 @@ def _plan_rows(doc: Document, table: Table, lay: TableLayout, out: list[dict[str
         if table.row_kinds[r] == "group":
             group = _group_label(grid, r) or group
             continue
+        yield r, group
+
+
+def _plan_rows(doc: Document, table: Table, lay: TableLayout, out: list[dict[str, Any]]) -> None:
+    grid = table.grid()
+    ctx = _context(doc, table)
+    for r, group in _item_rows(table, lay, grid):
         time_raw = _cell_of(grid, r, lay.col("time"))
         tf = parse_time_frame(time_raw) if time_raw else None
         content = _cell_of(grid, r, lay.col("content"))
@@ -353,13 +361,7 @@ def _budget_rows(doc: Document, table: Table, lay: TableLayout, out: list[dict[s
 def _schedule_rows(doc: Document, table: Table, lay: TableLayout, out: list[dict[str, Any]]) -> None:
     grid = table.grid()
     ctx = _context(doc, table)
-    group: str | None = None
-    for r in range(lay.header_rows, table.n_rows):
-        if _is_repeated_header(lay, grid, r):
-            continue
-        if table.row_kinds[r] == "group":
-            group = _group_label(grid, r) or group
-            continue
+    for r, group in _item_rows(table, lay, grid):
         for col in lay.cols("mark"):
             raw = _text(grid[r][col.index])
             marked = raw.lower() in ("x", "×")
