@@ -157,7 +157,7 @@ def ingest(
     except PipelineError as exc:
         typer.echo(f"error: {exc.code}: {exc}", err=True)
         raise typer.Exit(3) from None
-    _report(outcome, data_dir)
+    _report(outcome, data_dir, prefect)
     if outcome.rejected:
         raise typer.Exit(1)
 
@@ -184,7 +184,7 @@ def _ingest_plain(sources: list[str], data_dir: Path, workers: int):  # noqa: AN
     return outcome
 
 
-def _report(outcome, data_dir: Path) -> None:  # noqa: ANN001 - RunOutcome, imported lazily
+def _report(outcome, data_dir: Path, prefect: bool = False) -> None:  # noqa: ANN001 - RunOutcome, imported lazily
     for r in outcome.published:
         s = r.stats
         typer.echo(f"ok       {r.entry_id}  {s.get('pages', 0)} pages, {s.get('tables', 0)} tables, "
@@ -193,6 +193,9 @@ def _report(outcome, data_dir: Path) -> None:  # noqa: ANN001 - RunOutcome, impo
         rej = r.reject or {}
         typer.echo(f"rejected {r.entry_id}  {rej.get('error_code')}: {rej.get('message')}", err=True)
     typer.echo(f"run {outcome.run_id}: {len(outcome.published)} published, {len(outcome.rejected)} rejected")
+    if prefect:
+        typer.echo("reports: Prefect artifacts ingest-summary, ingest-quality-checks, ingest-release-diff "
+                   "(prefect artifact ls); rejected documents: load(\"rejects\")")
     typer.echo(f"datasets: {data_dir / 'parquet'}  (load with: from pipeline import load; "
                f"load(\"norm_items\", data_dir=\"{data_dir}\"))")
 

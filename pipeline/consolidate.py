@@ -396,8 +396,14 @@ def build(data_dir: Path | str) -> pd.DataFrame:
 def publish_consolidated(data_dir: Path | str) -> tuple[pd.DataFrame, Any]:
     """Rebuild ``norms_consolidated`` from the published inputs and publish it (one commit, the
     whole dataset). Returns the frame and the PublishResult."""
-    from pipeline.publish import publish
+    from pipeline.publish import DatasetNotPublished, load, publish
+    from pipeline.references import citation_graph
 
     df = build(data_dir)
-    result = publish({"norms_consolidated": df}, data_dir, input_hashes=[])
+    frames: dict[str, pd.DataFrame] = {"norms_consolidated": df}
+    try:  # the citation graph spans documents too: rebuilt from every published reference
+        frames.update(citation_graph(load("references", data_dir=data_dir), load("documents", data_dir=data_dir)))
+    except DatasetNotPublished:
+        pass
+    result = publish(frames, data_dir, input_hashes=[])
     return df, result

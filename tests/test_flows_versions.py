@@ -26,6 +26,11 @@ def test_consolidate_flow_publishes_norms_consolidated(prefect_api, data_dir):
     kinds = consolidate_flow(data_dir=str(data_dir))
     assert kinds["norm"] == len(load("norms_consolidated", data_dir=data_dir).query("record_kind == 'norm'"))
     assert kinds.get("base_unavailable", 0) >= 1  # 04/2021 is cited, never invented
+    nodes = load("citation_nodes", data_dir=data_dir).set_index("doc_number")
+    assert not nodes.loc["04/2021/QĐ-UBND", "is_ingested"]  # a known node with what references say
+    assert nodes.loc["33/2022/QĐ-UBND", "is_ingested"] and nodes.loc["30/2023/QĐ-UBND", "is_ingested"]
+    edges = load("citation_edges", data_dir=data_dir)
+    assert len(edges) > 0
 
 
 def test_diff_flow_publishes_rows_and_writes_the_report(prefect_api, data_dir, tmp_path):
