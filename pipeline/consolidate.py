@@ -32,20 +32,13 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.errors import PipelineError
+from pipeline.errors import ConsolidationError, PipelineError  # noqa: F401 - re-exported
 
 __all__ = ["ConsolidationError", "build", "consolidate", "in_force", "load_inputs", "parse_as_of",
            "publish_consolidated"]
 
 _SUPERSEDING = ("replace", "repeal", "amend", "correct")
 _NO_APPENDIX = re.compile(r"(?i)^\s*ph[uụ]\s*l[uụ]c\s+([IVXLC]+|\d+)\b")
-
-
-class ConsolidationError(PipelineError):
-    """The inputs of a consolidation are missing or an as-of date cannot be read."""
-
-    code = "ConsolidationError"
-    stage = "consolidate"
 
 
 def parse_as_of(value: str | date | datetime) -> date:

@@ -135,3 +135,61 @@ class HttpStatusError(FetchError):
 def is_retryable(exc: BaseException) -> bool:
     """True when a failed attempt may succeed if repeated (timeouts, broken connections, 5xx)."""
     return bool(getattr(exc, "retryable", False))
+
+
+# ---------------------------------------------------------------- publishing and reading
+
+
+class PublishError(PipelineError):
+    """Publishing or reading the published datasets failed."""
+
+    code = "PublishError"
+    stage = "publish"
+
+
+class PublishInputError(PublishError, ValueError):
+    """The frames given to publish do not match the dataset's declared schema."""
+
+    code = "PublishInputError"
+
+
+class PublishFailed(PublishError):
+    """A run could not be published; the tables it had already committed were rolled back."""
+
+    code = "PublishFailed"
+
+
+class DatasetNotPublished(PublishError, FileNotFoundError):
+    """The dataset has never been published under this data dir."""
+
+    code = "DatasetNotPublished"
+    stage = "load"
+
+
+class VersionNotFound(PublishError, LookupError):
+    """The requested version, timestamp or run does not exist for this dataset."""
+
+    code = "VersionNotFound"
+    stage = "load"
+
+
+class AsOfNotSupported(PublishError, NotImplementedError):
+    """``as_of`` (the legal in-force date) was asked of a dataset that cannot answer it."""
+
+    code = "AsOfNotSupported"
+    stage = "load"
+
+
+class FrameInvalid(PipelineError):
+    """A dataset frame breaks its declared schema (missing column, null in a required column,
+    value outside its enum). Raised by ``validate_frame``; a bug, not bad input."""
+
+    code = "FrameInvalid"
+    stage = "validate"
+
+
+class ConsolidationError(PipelineError):
+    """The inputs of a consolidation are missing or an as-of date cannot be read."""
+
+    code = "ConsolidationError"
+    stage = "consolidate"

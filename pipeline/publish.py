@@ -53,7 +53,15 @@ from deltalake import CommitProperties, DeltaTable, write_deltalake
 
 from pipeline import __version__
 from pipeline.datasets import frame
-from pipeline.errors import PipelineError
+from pipeline.errors import (  # noqa: F401 - re-exported: callers import them from here too
+    AsOfNotSupported,
+    DatasetNotPublished,
+    PipelineError,
+    PublishError,
+    PublishFailed,
+    PublishInputError,
+    VersionNotFound,
+)
 from schemas import Dataset, dataset
 
 DEFAULT_DATA_DIR = Path("data")
@@ -67,49 +75,7 @@ VALIDITY_COLUMNS = ("valid_from", "valid_to")
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
 
 
-# ---------------------------------------------------------------- errors
-# (named here because pipeline/errors.py belongs to another change; they subclass its taxonomy)
-
-
-class PublishError(PipelineError):
-    """Publishing or reading the published datasets failed."""
-
-    code = "PublishError"
-    stage = "publish"
-
-
-class PublishInputError(PublishError, ValueError):
-    """The frames given to publish do not match the dataset's declared schema."""
-
-    code = "PublishInputError"
-
-
-class PublishFailed(PublishError):
-    """A run could not be published; the tables it had already committed were rolled back."""
-
-    code = "PublishFailed"
-
-
-class DatasetNotPublished(PublishError, FileNotFoundError):
-    """The dataset has never been published under this data dir."""
-
-    code = "DatasetNotPublished"
-    stage = "load"
-
-
-class VersionNotFound(PublishError, LookupError):
-    """The requested version, timestamp or run does not exist for this dataset."""
-
-    code = "VersionNotFound"
-    stage = "load"
-
-
-class AsOfNotSupported(PublishError, NotImplementedError):
-    """``as_of`` (the legal in-force date) was asked of a dataset that cannot answer it."""
-
-    code = "AsOfNotSupported"
-    stage = "load"
-
+# the publishing errors live with the rest of the taxonomy in pipeline/errors.py
 
 # ---------------------------------------------------------------- paths and run records
 

@@ -16,7 +16,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from extractors.model import Document, Heading
-from pipeline.errors import PipelineError
+from pipeline.errors import FrameInvalid, PipelineError  # noqa: F401 - FrameInvalid re-exported
 from pipeline.families import config, norm_label
 from pipeline.normalize import DomainRecords
 from pipeline.values import clean_text
@@ -25,12 +25,6 @@ from schemas import dataset
 __all__ = ["FrameInvalid", "declared_counts", "found_counts", "quality_checks", "validate_frame"]
 
 
-class FrameInvalid(PipelineError):
-    """A dataset frame breaks its declared schema (missing column, null in a required column,
-    value outside its enum). Raised by ``validate_frame``; a bug, not bad input."""
-
-    code = "FrameInvalid"
-    stage = "validate"
 
 
 _DECL = re.compile(r"\bcó\s+(?P<n>\d{1,3})\s+(?P<what>mô hình|định mức)\b(?P<mid>[^;.”\"]{0,80}?)"
