@@ -6,8 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from tests.test_consolidate import ingested_vinhlong
+from test_consolidate import ingested_vinhlong
 
 
 @pytest.fixture(scope="module")
