@@ -16,7 +16,7 @@ from extractors.stitch import append_fragment, continues, finish, new_table
 from extractors.structure import classify, extract_meta, find_heading_lines
 from extractors.tables import find_page_tables
 from extractors.text import chars_to_lines, inside, repeated_margin_texts, split_furniture
-from pipeline.errors import CorruptPdf, EncryptedPdf, NotAPdf, PageLimitExceeded
+from pipeline.core.errors import CorruptPdf, EncryptedPdf, NotAPdf, PageLimitExceeded
 
 PARSER_VERSION = "extract-1"
 DEFAULT_MAX_PAGES = 2000

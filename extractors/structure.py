@@ -183,7 +183,7 @@ def _following(lines: Sequence[Line], start: Line, same_x: bool = False) -> list
 
 def extract_meta(first_pages: Sequence[Line], all_text: str) -> DocumentMeta:
     """Metadata from the masthead of the first page and the effective-date clause."""
-    from pipeline.dates import find_effective_date
+    from pipeline.parsing.dates import find_effective_date
 
     meta = DocumentMeta()
     width = max((ln.bbox[2] for ln in first_pages), default=600)

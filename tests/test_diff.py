@@ -1,4 +1,4 @@
-"""pipeline.diff and `decree diff`: the organic-coconut comparison of docs/DOMAIN.md §4.2 item by
+"""pipeline.versions.diff and `decree diff`: the organic-coconut comparison of docs/DOMAIN.md §4.2 item by
 item, model pairing by title and structure with visible scores, and the related models that
 must not be merged."""
 
@@ -11,7 +11,15 @@ import pandas as pd
 import pytest
 from test_consolidate import N30, N33, ingested_vinhlong
 
-from pipeline.diff import MODEL_THRESHOLD, _diff_models, _models, diff, model_score, select_side, terminal_table
+from pipeline.versions.diff import (
+    MODEL_THRESHOLD,
+    _diff_models,
+    _models,
+    diff,
+    model_score,
+    select_side,
+    terminal_table,
+)
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +29,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def consolidated(data_dir: Path) -> pd.DataFrame:
-    from pipeline.publish import load
+    from pipeline.store.publish import load
 
     return load("norms_consolidated", data_dir=data_dir)
 
@@ -191,8 +199,8 @@ def test_date_diff_pairs_the_same_provision_and_adds_the_new_article(consolidate
 def test_terminal_csv_publish_and_errors(data_dir: Path, tmp_path: Path, full_diff) -> None:  # noqa: ANN001
     from typer.testing import CliRunner
 
-    from pipeline.cli import app
-    from pipeline.publish import load
+    from pipeline.app.cli import app
+    from pipeline.store.publish import load
 
     text = terminal_table(full_diff)
     assert "match title_structure score 0.87" in text and "period alignment: same stage (conversion)" in text

@@ -19,10 +19,10 @@ import pytest
 from deltalake import DeltaTable
 
 import pipeline
-import pipeline.publish as pub
+import pipeline.store.publish as pub
 from extractors.document import PARSER_VERSION
-from pipeline.datasets import frame
-from pipeline.errors import PipelineError
+from pipeline.core.errors import PipelineError
+from pipeline.records.datasets import frame
 from schemas import Dataset, dataset, fields
 from schemas.datasets import DATASETS
 
@@ -279,7 +279,7 @@ def test_a_killed_publish_is_invisible_through_the_run_record_and_undone_by_the_
     script = textwrap.dedent(f"""
         import os, sys
         sys.path.insert(0, {str(REPO)!r}); sys.path.insert(0, {str(Path(__file__).parent)!r})
-        import pipeline.publish as pub
+        import pipeline.store.publish as pub
         from test_publish import run_frames
         real, seen = pub._commit_table, []
         def commit(name, *a, **k):

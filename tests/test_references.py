@@ -1,4 +1,4 @@
-"""pipeline.nlp / pipeline.references: references, dates, issuers and people (docs/DOMAIN.md §1, §7)."""
+"""pipeline.parsing.nlp / pipeline.records.references: references, dates, issuers and people (docs/DOMAIN.md §1, §7)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from pipeline.nlp import build_nlp, get_nlp, tokenizer_mode
-from pipeline.references import (
+from pipeline.parsing.nlp import build_nlp, get_nlp, tokenizer_mode
+from pipeline.records.references import (
     citation_graph,
     find_dates,
     find_people,
@@ -275,7 +275,7 @@ def test_bentre_caption_conflict(docs) -> None:
 
 
 def test_legal_frames_are_typed(docs) -> None:
-    from pipeline.amendments import legal_frames
+    from pipeline.records.amendments import legal_frames
 
     frames = legal_frames(docs["vinhlong-33-2022"])
     for name, df in frames.items():
@@ -286,7 +286,7 @@ def test_legal_frames_are_typed(docs) -> None:
 
 
 def test_citation_graph_knows_the_missing_base(docs) -> None:
-    from pipeline.datasets import document_frames
+    from pipeline.records.datasets import document_frames
 
     refs, documents = [], []
     for d in docs.values():

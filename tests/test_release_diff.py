@@ -8,9 +8,9 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-import pipeline.publish as pub
-from pipeline.datasets import frame
-from pipeline.release_diff import compare, release_diff, run_release_diff, to_markdown
+import pipeline.store.publish as pub
+from pipeline.records.datasets import frame
+from pipeline.store.release_diff import compare, release_diff, run_release_diff, to_markdown
 from schemas import Dataset, dataset, fields
 from schemas.datasets import DATASETS
 

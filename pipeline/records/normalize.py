@@ -1,7 +1,7 @@
 """Extracted tables → domain records: norm items, plan tasks, budget lines, schedule marks
 (docs/DOMAIN.md §2, §5, §6, §9). Pure: a ``Document`` goes in, lists of dicts / DataFrames come out.
 
-Each table is claimed by a family (``pipeline/families.py``); its columns are read by role. The
+Each table is claimed by a family (``pipeline/records/families.py``); its columns are read by role. The
 value of a merged cell is inherited through ``Table.grid()`` (a merged Thời kỳ, a reference
 printed once for many rows, one "Theo thực tế" spanning every scale column). Nothing is dropped
 because it could not be parsed: raw text stays beside every parsed value and the row is flagged.
@@ -19,10 +19,10 @@ from typing import Any
 import pandas as pd
 
 from extractors.model import Cell, Document, Heading, Table
-from pipeline.dates import parse_time_frame
-from pipeline.families import TableLayout, classify_tables, config, norm_label
-from pipeline.units import parse_unit
-from pipeline.values import clean_text, parse_basis, parse_money_vnd, parse_scale_label, parse_value
+from pipeline.parsing.dates import parse_time_frame
+from pipeline.parsing.units import parse_unit
+from pipeline.parsing.values import clean_text, parse_basis, parse_money_vnd, parse_scale_label, parse_value
+from pipeline.records.families import TableLayout, classify_tables, config, norm_label
 
 __all__ = ["DomainRecords", "domain_frames", "normalize_document", "split_item"]
 
@@ -387,10 +387,10 @@ def normalize_document(doc: Document) -> DomainRecords:
 
 
 def domain_frames(doc: Document) -> dict[str, pd.DataFrame]:
-    """The domain datasets of one document, typed by ``schemas/`` and validated (pipeline/validate.py):
+    """The domain datasets of one document, typed by ``schemas/`` and validated (pipeline/records/validate.py):
     norm_items, plan_tasks, budget_lines, schedule_marks and quality_checks."""
-    from pipeline.datasets import frame
-    from pipeline.validate import quality_checks, validate_frame
+    from pipeline.records.datasets import frame
+    from pipeline.records.validate import quality_checks, validate_frame
 
     rec = normalize_document(doc)
     frames = {name: frame(name, getattr(rec, name)) for name in _READERS}

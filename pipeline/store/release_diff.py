@@ -7,7 +7,7 @@ both versions have differs (columns only one version has are reported as schema 
 row changes). ``run_release_diff(run_id)`` does it for every dataset a run committed, against the
 version the previous run pinned; ``to_markdown`` renders either.
 
-Reads only through ``pipeline.publish``; the comparison itself is pure.
+Reads only through ``pipeline.store.publish``; the comparison itself is pure.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from pipeline.publish import (
+from pipeline.store.publish import (
     DEFAULT_DATA_DIR,
     VersionNotFound,
     latest_run,

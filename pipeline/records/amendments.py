@@ -19,8 +19,8 @@ from typing import Any
 import pandas as pd
 
 from extractors.model import Document
-from pipeline.dates import find_effective_date
-from pipeline.references import (
+from pipeline.parsing.dates import find_effective_date
+from pipeline.records.references import (
     body_text,
     find_references,
     normalize_doc_number,
@@ -353,7 +353,7 @@ def amendments_from_document(doc: Document) -> list[dict[str, Any]]:
 
 def legal_frames(doc: Document) -> dict[str, pd.DataFrame]:
     """The ``references``, ``people`` and ``amendments`` frames of one document, typed by schemas/."""
-    from pipeline.datasets import frame
+    from pipeline.records.datasets import frame
 
     return {
         "references": frame("references", references_from_document(doc)),

@@ -1,6 +1,6 @@
 """Legal references, dates and people in Vietnamese documents (docs/DOMAIN.md §1, §4, §7.19-21).
 
-The spaCy pipeline of ``pipeline.nlp`` marks the entities; this module turns them into rows:
+The spaCy pipeline of ``pipeline.parsing.nlp`` marks the entities; this module turns them into rows:
 which document is cited (number normalized, raw kept), its type, date and issuing body, how
 the citing document uses it, and the sentence it sits in. Pure functions: a ``Document`` or a
 string in, dicts or frames out. Nothing here reads files.
@@ -19,8 +19,8 @@ from typing import Any
 import pandas as pd
 
 from extractors.model import Document
-from pipeline.dates import parse_vn_date
-from pipeline.nlp import get_nlp
+from pipeline.parsing.dates import parse_vn_date
+from pipeline.parsing.nlp import get_nlp
 
 __all__ = [
     "TYPE_CODES", "BodyText", "body_text", "citation_graph", "find_dates", "find_people", "find_references",
@@ -534,7 +534,7 @@ def citation_graph(references: pd.DataFrame | Sequence[dict[str, Any]],
     which mark the ingested nodes and give their own metadata). A document that is only cited
     (04/2021/QĐ-UBND) is a node with ``is_ingested`` false and the type, issuer and date the
     references give (the most frequent value). Self references are not edges."""
-    from pipeline.datasets import frame
+    from pipeline.records.datasets import frame
 
     refs = pd.DataFrame(list(references) if not isinstance(references, pd.DataFrame) else references)
     docs = pd.DataFrame(list(documents) if documents is not None and not isinstance(documents, pd.DataFrame)

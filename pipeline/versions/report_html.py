@@ -14,8 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.consolidate import _none
-from pipeline.diff import DiffResult, summary
+from pipeline.versions.consolidate import _none
+from pipeline.versions.diff import DiffResult, summary
 
 __all__ = ["render_html"]
 

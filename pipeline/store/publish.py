@@ -51,9 +51,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 
-from pipeline import __version__
-from pipeline.datasets import frame
-from pipeline.errors import (  # noqa: F401 - re-exported: callers import them from here too
+from pipeline.core.errors import (  # noqa: F401 - re-exported: callers import them from here too
     AsOfNotSupported,
     DatasetNotPublished,
     PipelineError,
@@ -62,6 +60,8 @@ from pipeline.errors import (  # noqa: F401 - re-exported: callers import them f
     PublishInputError,
     VersionNotFound,
 )
+from pipeline.core.version import __version__
+from pipeline.records.datasets import frame
 from schemas import Dataset, dataset
 
 DEFAULT_DATA_DIR = Path("data")
@@ -75,7 +75,7 @@ VALIDITY_COLUMNS = ("valid_from", "valid_to")
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
 
 
-# the publishing errors live with the rest of the taxonomy in pipeline/errors.py
+# the publishing errors live with the rest of the taxonomy in pipeline/core/errors.py
 
 # ---------------------------------------------------------------- paths and run records
 
@@ -530,12 +530,12 @@ def load(
     """
     ds = dataset(name)
     if as_of is not None:
-        # the norms in force on a date live in norms_consolidated (pipeline/consolidate.py)
+        # the norms in force on a date live in norms_consolidated (pipeline/versions/consolidate.py)
         source = {"norm_items": "norms_consolidated"}.get(name, name)
         if not all(c in dataset(source).columns for c in VALIDITY_COLUMNS):
             raise AsOfNotSupported(f"dataset {name!r} has no validity columns {VALIDITY_COLUMNS}: as_of= is the "
                                    "legal in-force date of the norm datasets; for time travel use version=")
-        from pipeline.consolidate import in_force
+        from pipeline.versions.consolidate import in_force
 
         try:
             consolidated = load(source, version, data_dir=data_dir, run_id=run_id)

@@ -32,7 +32,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.errors import ConsolidationError, PipelineError  # noqa: F401 - re-exported
+from pipeline.core.errors import ConsolidationError, PipelineError  # noqa: F401 - re-exported
 
 __all__ = ["ConsolidationError", "build", "consolidate", "in_force", "load_inputs", "parse_as_of",
            "publish_consolidated"]
@@ -167,7 +167,7 @@ def consolidate(norm_items: pd.DataFrame, amendments: pd.DataFrame, documents: p
                 cited_dates: dict[str, date] | None = None) -> pd.DataFrame:
     """The ``norms_consolidated`` frame (see the module docstring). ``cited_dates`` maps the number
     of a document known only from references to its date (a lower bound of its validity)."""
-    from pipeline.datasets import frame
+    from pipeline.records.datasets import frame
 
     cited_dates = cited_dates or {}
     chosen, others = _choose_renderings(documents, norm_items)
@@ -356,7 +356,7 @@ def in_force(consolidated: pd.DataFrame, as_of: str | date | datetime) -> pd.Dat
 
 def load_inputs(data_dir: Path | str) -> dict[str, Any]:
     """The published inputs of a consolidation; ConsolidationError names what is missing."""
-    from pipeline.publish import DatasetNotPublished, load
+    from pipeline.store.publish import DatasetNotPublished, load
 
     out: dict[str, Any] = {}
     for name in ("norm_items", "amendments", "documents"):
@@ -389,8 +389,8 @@ def build(data_dir: Path | str) -> pd.DataFrame:
 def publish_consolidated(data_dir: Path | str) -> tuple[pd.DataFrame, Any]:
     """Rebuild ``norms_consolidated`` from the published inputs and publish it (one commit, the
     whole dataset). Returns the frame and the PublishResult."""
-    from pipeline.publish import DatasetNotPublished, load, publish
-    from pipeline.references import citation_graph
+    from pipeline.records.references import citation_graph
+    from pipeline.store.publish import DatasetNotPublished, load, publish
 
     df = build(data_dir)
     frames: dict[str, pd.DataFrame] = {"norms_consolidated": df}

@@ -1,7 +1,7 @@
 """Norm diffs: two documents, or the norms in force on two dates, compared model by model
 (docs/DOMAIN.md §4.2, §9; docs/amendments.md).
 
-Pure functions over a ``norms_consolidated`` frame (pipeline/consolidate.py):
+Pure functions over a ``norms_consolidated`` frame (pipeline/versions/consolidate.py):
 
 1. **Sides.** A document number selects that document's own norm rows; a date selects the rows
    in force that day (``in_force``), and the records about unavailable base text become notes.
@@ -33,7 +33,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.consolidate import ConsolidationError, _none, in_force, parse_as_of
+from pipeline.versions.consolidate import ConsolidationError, _none, in_force, parse_as_of
 
 __all__ = ["DiffResult", "Side", "diff", "model_score", "select_side", "terminal_table"]
 
@@ -388,7 +388,7 @@ def _side_item(prefix: str, r: Any | None, period: _Period | None) -> dict[str, 
 def diff(consolidated: pd.DataFrame, a: str, b: str, model_filter: str | None = None) -> DiffResult:
     """Compare side ``a`` with side ``b`` (document numbers or dates); see the module docstring.
     ``model_filter`` keeps the model pairs whose title on either side contains it (case-insensitive)."""
-    from pipeline.datasets import frame
+    from pipeline.records.datasets import frame
 
     side_a, side_b = select_side(consolidated, a), select_side(consolidated, b)
     inferred = infer_period_types(consolidated)
@@ -571,8 +571,8 @@ def terminal_table(result: DiffResult, show_unchanged: bool = False, detail_unma
 def compare(data_dir: str | Any, a: str, b: str, model_filter: str | None = None) -> DiffResult:
     """The diff of two documents or dates over the published data, with each side's source PDF
     (for page links in the HTML report). The CLI and the diff flow both call this."""
-    from pipeline.consolidate import build
-    from pipeline.publish import load
+    from pipeline.store.publish import load
+    from pipeline.versions.consolidate import build
 
     result = diff(build(data_dir), a, b, model_filter=model_filter)
     docs = load("documents", data_dir=data_dir)

@@ -1,0 +1,1 @@
+"""Typed records from an extracted `Document`: extraction datasets, table families, normalization, validation, references, amendments."""
