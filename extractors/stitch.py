@@ -17,7 +17,8 @@ import re
 from collections.abc import Sequence
 
 from extractors.model import Cell, Table, TableFragment
-from extractors.text import fold_ws, join_wrapped
+from extractors.text import join_wrapped
+from pipeline.core.text import fold_ws
 
 _NUMBERING = re.compile(r"^\s*(\d+(\.\d+)*\.?|[IVXL]+\.?|[a-zđ]\)|[-+•])(\s|$)")
 _GROUP = re.compile(r"^\s*([IVXL]+|[A-ZĐ])([.\s]|$)")

@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractors.model import DocumentMeta, Heading, Line
-from extractors.text import fold_ws, join_wrapped, nfc
+from extractors.text import join_wrapped
+from pipeline.core.text import fold_ws, nfc
 
 _APPENDIX = re.compile(r"^[“\"]?(PHỤ LỤC|Phụ lục|PHỤ LỤC SỐ|Phụ lục số)(\s+([IVXLC]+|\d+))?\s*:?\s*$")
 _ARTICLE = re.compile(r"^[“\"]?(Điều\s+\d+[a-z]?)\s*[.:]")

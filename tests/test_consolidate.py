@@ -40,7 +40,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def consolidated(data_dir: Path) -> pd.DataFrame:
-    from pipeline.store.publish import load
+    from pipeline.versions.asof import load
 
     return load("norms_consolidated", data_dir=data_dir)
 
@@ -50,7 +50,7 @@ def _norms(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_every_norm_row_is_consolidated_once_with_its_clause(data_dir: Path, consolidated: pd.DataFrame) -> None:
-    from pipeline.store.publish import load
+    from pipeline.versions.asof import load
 
     items = load("norm_items", data_dir=data_dir)
     norms = _norms(consolidated)
@@ -99,7 +99,7 @@ def test_the_unavailable_base_is_stated_not_invented(consolidated: pd.DataFrame)
     ("2025-06-30", {N33, N30}, {N04}),
 ])
 def test_load_as_of(data_dir: Path, consolidated: pd.DataFrame, day: str, docs: set[str], gap_paths: set[str]) -> None:
-    from pipeline.store.publish import load
+    from pipeline.versions.asof import load
 
     now = load("norm_items", as_of=day, data_dir=data_dir)
     assert set(_norms(now)["doc_number"]) == docs
@@ -131,14 +131,16 @@ def test_cli_consolidate_as_of(data_dir: Path) -> None:
 
 
 def test_as_of_without_a_consolidation_names_the_command(tmp_path: Path) -> None:
-    from pipeline.store.publish import DatasetNotPublished, load
+    from pipeline.core.errors import DatasetNotPublished
+    from pipeline.versions.asof import load
 
     with pytest.raises(DatasetNotPublished, match="decree consolidate"):
         load("norm_items", as_of="2023-01-01", data_dir=tmp_path)
 
 
 def test_parse_as_of_forms() -> None:
-    from pipeline.versions.consolidate import ConsolidationError, parse_as_of
+    from pipeline.core.errors import ConsolidationError
+    from pipeline.versions.asof import parse_as_of
 
     assert parse_as_of("2023-10-24") == parse_as_of("24/10/2023") == date(2023, 10, 24)
     with pytest.raises(ConsolidationError):
@@ -149,7 +151,8 @@ def test_supersession_follows_operations_in_date_order() -> None:
     """A later replace ends the rows under its target from its effective date (synthetic frames:
     the corpus has no replacement of an ingested provision)."""
     from pipeline.records.datasets import frame
-    from pipeline.versions.consolidate import consolidate, in_force
+    from pipeline.versions.asof import in_force
+    from pipeline.versions.consolidate import consolidate
 
     docs = frame("documents", [
         {"doc_sha256": "a" * 64, "doc_number": "1/2020/QĐ-UBND", "effective_date": date(2020, 1, 1)},

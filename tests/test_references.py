@@ -9,14 +9,13 @@ import pyarrow as pa
 import pytest
 
 from pipeline.parsing.nlp import build_nlp, get_nlp, tokenizer_mode
+from pipeline.records.citations import citation_graph
+from pipeline.records.people import find_people, people_from_document
 from pipeline.records.references import (
-    citation_graph,
     find_dates,
-    find_people,
     find_references,
     issuer_from_number,
     normalize_doc_number,
-    people_from_document,
     references_from_document,
 )
 from schemas import dataset

@@ -23,7 +23,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, object]:
-    from pipeline.store.publish import load
+    from pipeline.store.read import load
 
     data = ingested_vinhlong(tmp_path_factory)
     consolidated = load("norms_consolidated", data_dir=data)

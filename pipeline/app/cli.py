@@ -215,7 +215,7 @@ def show(
     import pandas as pd
 
     from pipeline.core.errors import PipelineError
-    from pipeline.store.publish import load
+    from pipeline.store.read import load
 
     ver: int | str | None = int(version) if version and version.isdigit() else version
     try:
@@ -244,7 +244,7 @@ def versions(
     Example: decree versions norm_items
     """
     from pipeline.core.errors import PipelineError
-    from pipeline.store.publish import list_versions
+    from pipeline.store.read import list_versions
 
     try:
         df = list_versions(name, data_dir)
@@ -269,7 +269,8 @@ def consolidate(
     import pandas as pd
 
     from pipeline.core.errors import PipelineError
-    from pipeline.versions.consolidate import in_force, parse_as_of, publish_consolidated
+    from pipeline.versions.asof import in_force, parse_as_of
+    from pipeline.versions.consolidate import publish_consolidated
 
     try:
         day = parse_as_of(as_of) if as_of else None

@@ -16,15 +16,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-import pandas as pd
-
 from extractors.model import Cell, Document, Heading, Table
 from pipeline.parsing.dates import parse_time_frame
 from pipeline.parsing.units import parse_unit
 from pipeline.parsing.values import clean_text, parse_basis, parse_money_vnd, parse_scale_label, parse_value
 from pipeline.records.families import TableLayout, classify_tables, config, norm_label
 
-__all__ = ["DomainRecords", "domain_frames", "normalize_document", "split_item"]
+__all__ = ["DOMAIN_DATASETS", "DomainRecords", "normalize_document", "split_item"]
 
 _ITEM_NO = re.compile(r"^\s*((?:\d+\s*\.\s*)*\d+\s*\.?|[-+•])\s+(?=\S)")
 _DEC_PLACES = Decimal("0.000001")  # the schema's decimal128(38, 6)
@@ -375,6 +373,8 @@ def _schedule_rows(doc: Document, table: Table, lay: TableLayout, out: list[dict
 
 _READERS = {"norm_items": _norm_rows, "plan_tasks": _plan_rows, "budget_lines": _budget_rows,
             "schedule_marks": _schedule_rows}
+# the datasets ``normalize_document`` fills (one list of rows each in ``DomainRecords``)
+DOMAIN_DATASETS = tuple(_READERS)
 
 
 def normalize_document(doc: Document) -> DomainRecords:
@@ -384,17 +384,3 @@ def normalize_document(doc: Document) -> DomainRecords:
         if lay.dataset in _READERS:
             _READERS[lay.dataset](doc, table, lay, getattr(rec, lay.dataset))
     return rec
-
-
-def domain_frames(doc: Document) -> dict[str, pd.DataFrame]:
-    """The domain datasets of one document, typed by ``schemas/`` and validated (pipeline/records/validate.py):
-    norm_items, plan_tasks, budget_lines, schedule_marks and quality_checks."""
-    from pipeline.records.datasets import frame
-    from pipeline.records.validate import quality_checks, validate_frame
-
-    rec = normalize_document(doc)
-    frames = {name: frame(name, getattr(rec, name)) for name in _READERS}
-    frames["quality_checks"] = frame("quality_checks", quality_checks(doc, rec))
-    for name, df in frames.items():
-        validate_frame(name, df)
-    return frames

@@ -16,13 +16,13 @@ import pandas as pd
 import pandera.pandas as pa
 
 from extractors.model import Document, Heading
-from pipeline.core.errors import FrameInvalid, PipelineError  # noqa: F401 - FrameInvalid re-exported
+from pipeline.core.errors import FrameInvalid
 from pipeline.parsing.values import clean_text
 from pipeline.records.families import config, norm_label
 from pipeline.records.normalize import DomainRecords
 from schemas import dataset
 
-__all__ = ["FrameInvalid", "declared_counts", "found_counts", "quality_checks", "validate_frame"]
+__all__ = ["declared_counts", "found_counts", "quality_checks", "validate_frame"]
 
 
 

@@ -52,7 +52,7 @@ RECORD_DATASETS = ("norm_items", "plan_tasks", "budget_lines", "schedule_marks",
 def document_datasets(path: Path, source: str, max_pages: int = DEFAULT_MAX_PAGES) -> dict[str, pd.DataFrame]:
     """Every dataset's rows for one PDF: extraction, domain records, legal references."""
     from pipeline.records.amendments import legal_frames
-    from pipeline.records.normalize import domain_frames
+    from pipeline.records.domain import domain_frames
 
     doc = extract_document(path, max_pages=max_pages)
     frames = document_frames(doc, source)

@@ -23,342 +23,33 @@ Pure functions over a ``norms_consolidated`` frame (pipeline/versions/consolidat
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
-from difflib import SequenceMatcher
 from typing import Any
 
 import pandas as pd
 
-from pipeline.versions.consolidate import ConsolidationError, _none, in_force, parse_as_of
+from pipeline.core.missing import none_if_missing
+from pipeline.core.text import nfc
+from pipeline.records.datasets import frame
+from pipeline.store.read import load
+from pipeline.versions.consolidate import build
+from pipeline.versions.matching import (
+    Model,
+    Period,
+    Side,
+    align_periods,
+    canonical_value,
+    compare_items,
+    infer_period_types,
+    models,
+    pair_items,
+    pair_models,
+    period_index,
+    select_side,
+)
 
-__all__ = ["DiffResult", "Side", "diff", "model_score", "select_side", "terminal_table"]
-
-MODEL_THRESHOLD = 0.5
-ITEM_THRESHOLD = 0.85
-_GENERIC = {"mô", "hình", "định", "mức", "trồng", "mới", "thâm", "canh", "sản", "xuất", "cây", "các", "ứng", "dụng",
-            "nhóm", "đối", "tượng", "chăn", "nuôi", "và"}
-_CLASSES: dict[str, set[str]] = {
-    "trong_moi": {"planting"}, "trong_moi_nam_1": {"planting"}, "nam_1": {"planting"},
-    "nam_2": {"care"}, "nam_3": {"care"}, "nam_2_3": {"care"},
-    "chuyen_doi": {"conversion"}, "chuyen_doi_1": {"conversion"}, "chuyen_doi_2": {"conversion"},
-    "kinh_doanh": {"conversion"}, "chung_nhan": {"conversion"},
-    "trong_moi_chuyen_doi": {"planting", "conversion"},
-}
-
-
-def _nfc(s: str) -> str:
-    return unicodedata.normalize("NFC", s)
-
-
-def canonical_text(s: str | None) -> str:
-    """Item text for matching: NFC, casefolded, ellipses and trailing punctuation normalized."""
-    t = _nfc(s or "").casefold().replace("…", "...")
-    t = re.sub(r"\.{2,}", "...", t)
-    t = re.sub(r"\s*([,;:()])\s*", r"\1 ", t)
-    t = re.sub(r"[\s.,;:]+$", "", t)
-    return " ".join(t.split())
-
-
-def _tokens(s: str | None) -> set[str]:
-    t = _nfc(s or "").casefold()
-    t = re.sub(r"^\s*\d+(\.\d+)*\.?\s*", "", t)
-    return {w for w in re.findall(r"\w+", t) if w not in _GENERIC and not w.isdigit()}
-
-
-def _jaccard(a: set[Any], b: set[Any]) -> float:
-    return len(a & b) / len(a | b) if a | b else 1.0
-
-
-# ---------------------------------------------------------------- sides
-
-
-@dataclass
-class Side:
-    label: str
-    kind: str  # "document" | "date"
-    rows: pd.DataFrame
-    notes: list[str] = field(default_factory=list)
-
-
-def _is_date(s: str) -> bool:
-    try:
-        parse_as_of(s)
-        return True
-    except ConsolidationError:
-        return False
-
-
-def _printed_order(rows: pd.DataFrame) -> pd.DataFrame:
-    return rows.sort_values(["doc_sha256", "table_index", "row", "value_col"], kind="stable").reset_index(drop=True)
-
-
-def select_side(consolidated: pd.DataFrame, selector: str) -> Side:
-    """A document number ('33/2022/QĐ-UBND', spaces and case tolerated) or a date (ISO or DD/MM/YYYY)."""
-    sel = _nfc(selector.strip())
-    if _is_date(sel):
-        d = parse_as_of(sel)
-        rows = in_force(consolidated, d)
-        notes = [n for n in rows.loc[rows.record_kind != "norm", "consolidation_note"].dropna()]
-        return Side(d.isoformat(), "date", _printed_order(rows[rows.record_kind == "norm"]), notes)
-    key = re.sub(r"\s+", "", sel).casefold()
-    numbers = consolidated["doc_number"].dropna().unique()
-    match = [n for n in numbers if re.sub(r"\s+", "", n).casefold() == key]
-    if not match:
-        known = sorted(n for n in numbers)
-        raise ConsolidationError(f"{selector!r} is neither a date nor an ingested document number; known: {known}")
-    number = match[0]
-    rows = consolidated[(consolidated.doc_number == number) & (consolidated.record_kind == "norm")]
-    notes = [n for n in consolidated.loc[(consolidated.doc_number == number) & (consolidated.record_kind != "norm"),
-                                         "consolidation_note"].dropna()]
-    return Side(number, "document", _printed_order(rows), notes)
-
-
-# ---------------------------------------------------------------- periods
-
-
-def infer_period_types(consolidated: pd.DataFrame) -> dict[str, tuple[str, str]]:
-    """consolidated_id → (period type, reason) for rows of unlabelled period blocks, inferred from the
-    block printed at the same position in sibling models (same document and section type) whose
-    earlier blocks have the same types."""
-    rows = consolidated[consolidated.record_kind == "norm"]
-    seqs: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
-    for r in rows.itertuples(index=False):
-        idx = _period_idx(r.norm_address)
-        key = (r.doc_sha256, r.model_path, r.section_type)
-        seq = seqs.setdefault(key, [])
-        if (idx, r.period_type) not in seq:
-            seq.append((idx, r.period_type))
-    out_types: dict[tuple[str, str, str, str], tuple[str, str]] = {}
-    for (sha, model, stype), seq in seqs.items():
-        for i, (idx, ptype) in enumerate(seq):
-            if ptype != "unknown":
-                continue
-            before = [t for _, t in seq[:i]]
-            votes: Counter[str] = Counter()
-            for (sha2, model2, stype2), seq2 in seqs.items():
-                if sha2 != sha or stype2 != stype or model2 == model or len(seq2) <= i:
-                    continue
-                if [t for _, t in seq2[:i]] == before and seq2[i][1] != "unknown":
-                    votes[seq2[i][1]] += 1
-            if votes:
-                t, n = votes.most_common(1)[0]
-                out_types[(sha, model, stype, idx)] = (t, f"unlabelled block {i + 1} read as '{t}': the label printed "
-                                                          f"at that position in {n} sibling model(s) with the same "
-                                                          f"earlier blocks")
-    res: dict[str, tuple[str, str]] = {}
-    for r in rows.itertuples(index=False):
-        k = (r.doc_sha256, r.model_path, r.section_type, _period_idx(r.norm_address))
-        if k in out_types:
-            res[r.consolidated_id] = out_types[k]
-    return res
-
-
-def _period_idx(address: str | None) -> str:
-    parts = (address or "").split("/")
-    return parts[7] if len(parts) > 7 else "-"
-
-
-@dataclass
-class _Period:
-    idx: str
-    label: str | None
-    ptype: str
-    inferred: str | None = None
-
-    @property
-    def shown(self) -> str:
-        if self.label:
-            return self.label
-        return f"(unlabelled block {self.idx.lstrip('P')})" if self.idx.startswith("P") else "(no period column)"
-
-
-def _align_periods(pa_: list[_Period], pb: list[_Period]) -> list[tuple[_Period, _Period, float, str]]:
-    out = []
-    for a in pa_:
-        exact = [b for b in pb if b.ptype == a.ptype]
-        if exact:
-            for b in exact:
-                out.append((a, b, 1.0 if not a.inferred else 0.9, f"same period type {a.ptype}"
-                            + (f" ({a.inferred})" if a.inferred else "")))
-            continue
-        ca = _CLASSES.get(a.ptype, {a.ptype})
-        for b in pb:
-            common = ca & _CLASSES.get(b.ptype, {b.ptype})
-            if common:
-                s = 0.8 * (0.9 if a.inferred else 1.0)
-                out.append((a, b, s, f"same stage ({'/'.join(sorted(common))}): {a.ptype} ~ {b.ptype}"
-                            + (f"; {a.inferred}" if a.inferred else "")))
-    if not out and len(pa_) == 1 and len(pb) == 1 and "none" in (pa_[0].ptype, pb[0].ptype):
-        out.append((pa_[0], pb[0], 0.6, "one side prints no period column; its only block is aligned"))
-    return out
-
-
-# ---------------------------------------------------------------- models
-
-
-@dataclass
-class _Model:
-    key: str
-    label: str
-    title: str | None
-    rows: pd.DataFrame
-    sector: str
-    commodity: set[str]
-    practice: str
-    title_tokens: set[str]
-    sections: set[str]
-    items: set[str]
-
-
-def _model_label(r: Any) -> str:
-    doc = r.doc_number or r.doc_sha256[:12]
-    pl = re.sub(r"(?i)^ph[uụ]\s*l[uụ]c\s+", "PL-", r.appendix) if _none(r.appendix) else None
-    if pl:
-        return f"{doc} {pl} {r.part + '.' if _none(r.part) else ''}{r.model_no or ''}".strip()
-    clause = (r.introduced_by_clause or "").split("/")[-1]
-    return f"{doc} {clause} mục {r.model_no or '?'}".strip()
-
-
-def _models(rows: pd.DataFrame) -> list[_Model]:
-    out = []
-    for key, g in rows.groupby("model_path", sort=False, dropna=False):
-        r = g.iloc[0]
-        parts = [k.split("|") for k in g["norm_key"].dropna()]
-        sector = Counter(p[0] for p in parts if p).most_common(1)[0][0] if parts else "unknown"
-        commodity = Counter(p[1] for p in parts if len(p) > 1).most_common(1)[0][0] if parts else ""
-        practice = Counter(p[2] for p in parts if len(p) > 2).most_common(1)[0][0] if parts else "-"
-        out.append(_Model(str(key), _model_label(r), _none(r.model_title), g, sector, _tokens(commodity), practice,
-                          _tokens(_none(r.model_title)), set(g["section_type"].dropna()),
-                          {canonical_text(t) for t in g["item_text"].dropna()}))
-    return out
-
-
-def model_score(a: _Model, b: _Model) -> tuple[float, str]:
-    """(score 0-1, reason) of pairing two models across documents or dates."""
-    if a.practice != b.practice:
-        return 0.0, f"different practice ('{a.practice}' vs '{b.practice}')"
-    if a.sector != b.sector and "unknown" not in (a.sector, b.sector):
-        return 0.0, f"different sector ({a.sector} vs {b.sector})"
-    commodity = _jaccard(a.commodity, b.commodity)
-    title = _jaccard(a.title_tokens, b.title_tokens)
-    sections = _jaccard(a.sections, b.sections)
-    items = _jaccard(a.items, b.items)
-    t = (commodity + title) / 2
-    score = t * (0.5 + 0.25 * sections + 0.25 * items)
-    return round(score, 3), (f"title {t:.2f} (commodity {commodity:.2f}, words {title:.2f}), sections {sections:.2f}, "
-                             f"items {items:.2f}, practice '{a.practice}'")
-
-
-def _pair_models(ma: list[_Model], mb: list[_Model], identity: bool
-                 ) -> list[tuple[_Model | None, _Model | None, str, float, str]]:
-    pairs: list[tuple[_Model | None, _Model | None, str, float, str]] = []
-    used_a: set[str] = set()
-    used_b: set[str] = set()
-    if identity:
-        keys_b = {m.key: m for m in mb}
-        for a in ma:
-            if a.key in keys_b:
-                pairs.append((a, keys_b[a.key], "identity", 1.0, "same provision (model_path)"))
-                used_a.add(a.key)
-                used_b.add(a.key)
-    cands = []
-    best_rejected: dict[str, tuple[float, str, str]] = {}
-    for a in ma:
-        for b in mb:
-            if a.key in used_a and b.key in used_b:
-                continue
-            s, why = model_score(a, b)
-            if s >= MODEL_THRESHOLD and a.key not in used_a and b.key not in used_b:
-                cands.append((s, a.key, b.key, a, b, why))
-            for m, other in ((a, b), (b, a)):
-                if s > best_rejected.get(m.key, (-1.0, "", ""))[0]:
-                    best_rejected[m.key] = (s, other.label, why)
-    for s, ka, kb, a, b, why in sorted(cands, key=lambda c: (-c[0], c[1], c[2])):
-        if ka in used_a or kb in used_b:
-            continue
-        pairs.append((a, b, "title_structure", s, why))
-        used_a.add(ka)
-        used_b.add(kb)
-
-    def unmatched(m: _Model) -> tuple[float, str]:
-        s, other, why = best_rejected.get(m.key, (0.0, "", "no candidate"))
-        if not other:
-            return 0.0, "no candidate on the other side"
-        taken = " (already paired)" if s >= MODEL_THRESHOLD else ""
-        return s, f"no counterpart >= {MODEL_THRESHOLD}; best candidate {other}{taken}: {s:.2f}, {why}"
-
-    for a in ma:
-        if a.key not in used_a:
-            s, why = unmatched(a)
-            pairs.append((a, None, "unmatched", s, why))
-    for b in mb:
-        if b.key not in used_b:
-            s, why = unmatched(b)
-            pairs.append((None, b, "unmatched", s, why))
-    return pairs
-
-
-# ---------------------------------------------------------------- items
-
-
-def _canon_value(r: Any) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
-    f = _none(r.unit_factor) or Decimal(1)
-    return tuple(None if _none(v) is None else Decimal(v) * f  # type: ignore[return-value]
-                 for v in (r.value, r.value_min, r.value_max))
-
-
-def _compare(ra: Any, rb: Any) -> tuple[str, dict[str, Any], list[str]]:
-    va, vb = _canon_value(ra), _canon_value(rb)
-    ua, ub = _none(ra.unit), _none(rb.unit)
-    notes = []
-    same_unit = ua == ub
-    numeric = va[0] is not None and vb[0] is not None
-    if numeric or va[1:] != (None, None) or vb[1:] != (None, None):
-        same = same_unit and va == vb and _none(ra.comparator) == _none(rb.comparator)
-    else:
-        same = same_unit and canonical_text(_none(ra.value_text) or ra.value_raw) == \
-            canonical_text(_none(rb.value_text) or rb.value_raw)
-    out: dict[str, Any] = {"value_a": va[0], "value_b": vb[0], "unit": ub if same_unit else None}
-    if numeric and same_unit and not same:
-        out["abs_change"] = vb[0] - va[0]
-        out["rel_change"] = float(out["abs_change"] / va[0]) if va[0] else None
-    if not same_unit:
-        notes.append(f"unit {ua or '-'} -> {ub or '-'}")
-    if same and (ra.value_raw or "") != (rb.value_raw or ""):
-        notes.append(f"printed '{ra.value_raw}' vs '{rb.value_raw}'")
-    if canonical_text(ra.item_text) != canonical_text(rb.item_text):
-        notes.append("item wording differs")
-    if (_none(ra.reference) or "") != (_none(rb.reference) or ""):
-        notes.append("reference differs")
-    return ("unchanged" if same else "changed"), out, notes
-
-
-def _pair_items(ga: list[Any], gb: list[Any]) -> list[tuple[int, int, float]]:
-    """Index pairs (i, j, score): exact canonical text in order first, then best similarity."""
-    pairs = []
-    free_b = list(range(len(gb)))
-    keys_b = [(canonical_text(r.item_text), _none(r.scale_raw)) for r in gb]
-    rest_a = []
-    for i, r in enumerate(ga):
-        k = (canonical_text(r.item_text), _none(r.scale_raw))
-        j = next((j for j in free_b if keys_b[j] == k), None)
-        if j is None:
-            rest_a.append(i)
-        else:
-            pairs.append((i, j, 1.0))
-            free_b.remove(j)
-    for i in rest_a:
-        ta = canonical_text(ga[i].item_text)
-        best = max(((SequenceMatcher(None, ta, keys_b[j][0]).ratio(), j) for j in free_b
-                    if keys_b[j][1] == _none(ga[i].scale_raw)), default=(0.0, None))
-        if best[1] is not None and best[0] >= ITEM_THRESHOLD:
-            pairs.append((i, best[1], round(best[0], 3)))
-            free_b.remove(best[1])
-    return pairs
+__all__ = ["DiffResult", "compare", "diff", "diff_models", "summary", "terminal_table"]
 
 
 # ---------------------------------------------------------------- the diff
@@ -375,30 +66,28 @@ class DiffResult:
     model_notes: dict[int, str] = field(default_factory=dict)  # model_pair -> operations without norm values
 
 
-def _side_item(prefix: str, r: Any | None, period: _Period | None) -> dict[str, Any]:
+def _side_item(prefix: str, r: Any | None, period: Period | None) -> dict[str, Any]:
     if r is None:
         return {}
-    return {f"section_no_{prefix}": _none(r.section_no), f"period_{prefix}": period.shown if period else None,
+    return {f"section_no_{prefix}": none_if_missing(r.section_no), f"period_{prefix}": period.shown if period else None,
             f"item_text_{prefix}": r.item_text, f"unit_raw_{prefix}": r.unit_raw, f"value_raw_{prefix}": r.value_raw,
             f"doc_number_{prefix}": r.doc_number, f"doc_sha256_{prefix}": r.doc_sha256,
-            f"page_{prefix}": _none(r.page), f"clause_{prefix}": _none(r.introduced_by_clause),
+            f"page_{prefix}": none_if_missing(r.page), f"clause_{prefix}": none_if_missing(r.introduced_by_clause),
             f"norm_address_{prefix}": r.norm_address}
 
 
 def diff(consolidated: pd.DataFrame, a: str, b: str, model_filter: str | None = None) -> DiffResult:
     """Compare side ``a`` with side ``b`` (document numbers or dates); see the module docstring.
     ``model_filter`` keeps the model pairs whose title on either side contains it (case-insensitive)."""
-    from pipeline.records.datasets import frame
-
     side_a, side_b = select_side(consolidated, a), select_side(consolidated, b)
     inferred = infer_period_types(consolidated)
     identity = side_a.kind == "date" and side_b.kind == "date"
-    pairs = _pair_models(_models(side_a.rows), _models(side_b.rows), identity)
+    pairs = pair_models(models(side_a.rows), models(side_b.rows), identity)
     order = {"identity": 0, "title_structure": 1, "unmatched": 2}
     pairs.sort(key=lambda p: (order[p[2]], (p[0] or p[1]).label))  # type: ignore[union-attr]
     if model_filter:
-        f = _nfc(model_filter).casefold()
-        pairs = [p for p in pairs if any(m is not None and f in _nfc(m.title or m.label).casefold() for m in p[:2])]
+        f = nfc(model_filter).casefold()
+        pairs = [p for p in pairs if any(m is not None and f in nfc(m.title or m.label).casefold() for m in p[:2])]
     diff_id = f"{side_a.label}..{side_b.label}"
     extra = consolidated[consolidated.record_kind == "provision_without_norms"]
     out: list[dict[str, Any]] = []
@@ -412,7 +101,7 @@ def diff(consolidated: pd.DataFrame, a: str, b: str, model_filter: str | None = 
                 "model_match": how, "model_score": score, "model_match_reason": why}
         if insert_notes:
             model_notes[n] = insert_notes
-        for rec in _diff_models(ma, mb, inferred):
+        for rec in diff_models(ma, mb, inferred):
             note = "; ".join(x for x in (rec.pop("_note", ""), insert_notes) if x) or None
             out.append({**base, **rec, "diff_note": note})
     for i, r in enumerate(out):
@@ -424,16 +113,16 @@ def diff(consolidated: pd.DataFrame, a: str, b: str, model_filter: str | None = 
     return DiffResult(diff_id, side_a, side_b, frame("norm_diffs", out), notes, model_notes=model_notes)
 
 
-def _periods(rows: pd.DataFrame, inferred: dict[str, tuple[str, str]]) -> tuple[list[_Period], dict[str, str]]:
-    periods: dict[str, _Period] = {}
+def _periods(rows: pd.DataFrame, inferred: dict[str, tuple[str, str]]) -> tuple[list[Period], dict[str, str]]:
+    periods: dict[str, Period] = {}
     of_row: dict[str, str] = {}
     for r in rows.itertuples(index=False):
-        idx = _period_idx(r.norm_address)
+        idx = period_index(r.norm_address)
         if idx not in periods:
             ptype, why = r.period_type, None
             if r.consolidated_id in inferred:
                 ptype, why = inferred[r.consolidated_id]
-            periods[idx] = _Period(idx, _none(r.period), ptype, why)
+            periods[idx] = Period(idx, none_if_missing(r.period), ptype, why)
         of_row[r.consolidated_id] = idx
     return list(periods.values()), of_row
 
@@ -441,18 +130,18 @@ def _periods(rows: pd.DataFrame, inferred: dict[str, tuple[str, str]]) -> tuple[
 def _section(rows: pd.DataFrame | None, stype: str, scope: str | None) -> pd.DataFrame | None:
     if rows is None:
         return None
-    mask = [t == stype and _none(sc) == scope for t, sc in zip(rows["section_type"], rows["scope"], strict=True)]
+    mask = [t == stype and none_if_missing(sc) == scope for t, sc in zip(rows["section_type"], rows["scope"], strict=True)]
     return rows[mask]
 
 
-def _diff_models(ma: _Model | None, mb: _Model | None, inferred: dict[str, tuple[str, str]]) -> list[dict[str, Any]]:
+def diff_models(ma: Model | None, mb: Model | None, inferred: dict[str, tuple[str, str]]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     ra = ma.rows if ma is not None else None
     rb = mb.rows if mb is not None else None
     skeys: list[tuple[str, str | None]] = []
     for rows in (ra, rb):
         if rows is not None:
-            for k in zip(rows["section_type"], [_none(x) for x in rows["scope"]], strict=True):
+            for k in zip(rows["section_type"], [none_if_missing(x) for x in rows["scope"]], strict=True):
                 if k not in skeys:
                     skeys.append(k)
     for stype, scope in skeys:
@@ -460,7 +149,7 @@ def _diff_models(ma: _Model | None, mb: _Model | None, inferred: dict[str, tuple
         sb = _section(rb, stype, scope)
         pa_, of_a = _periods(sa, inferred) if sa is not None else ([], {})
         pb, of_b = _periods(sb, inferred) if sb is not None else ([], {})
-        aligned = _align_periods(pa_, pb) if pa_ and pb else []
+        aligned = align_periods(pa_, pb) if pa_ and pb else []
         matched_a: set[int] = set()
         matched_b: set[int] = set()
         la = list(sa.itertuples(index=False)) if sa is not None else []
@@ -468,9 +157,9 @@ def _diff_models(ma: _Model | None, mb: _Model | None, inferred: dict[str, tuple
         for per_a, per_b, pscore, pwhy in aligned:
             ia = [i for i, r in enumerate(la) if of_a[r.consolidated_id] == per_a.idx]
             ib = [j for j, r in enumerate(lb) if of_b[r.consolidated_id] == per_b.idx]
-            for i, j, iscore in _pair_items([la[i] for i in ia], [lb[j] for j in ib]):
+            for i, j, iscore in pair_items([la[i] for i in ia], [lb[j] for j in ib]):
                 x, y = la[ia[i]], lb[ib[j]]
-                status, vals, notes = _compare(x, y)
+                status, vals, notes = compare_items(x, y)
                 matched_a.add(ia[i])
                 matched_b.add(ib[j])
                 out.append({"section_type": stype, **_side_item("a", x, per_a), **_side_item("b", y, per_b),
@@ -487,7 +176,7 @@ def _diff_models(ma: _Model | None, mb: _Model | None, inferred: dict[str, tuple
             why = "period not aligned: no block of the same type or stage on the other side" if pb and \
                 per.idx not in aligned_a else ("section absent on the other side" if not pb else None)
             out.append({"section_type": stype, **_side_item("a", x, per), "period_match": why,
-                        "diff_status": "removed", "value_a": _canon_value(x)[0], "unit": _none(x.unit),
+                        "diff_status": "removed", "value_a": canonical_value(x)[0], "unit": none_if_missing(x.unit),
                         "_note": per.inferred or ""})
         for j, y in enumerate(lb):
             if j in matched_b:
@@ -496,7 +185,7 @@ def _diff_models(ma: _Model | None, mb: _Model | None, inferred: dict[str, tuple
             why = "period not aligned: no block of the same type or stage on the other side" if pa_ and \
                 per.idx not in aligned_b else ("section absent on the other side" if not pa_ else None)
             out.append({"section_type": stype, **_side_item("b", y, per), "period_match": why,
-                        "diff_status": "added", "value_b": _canon_value(y)[0], "unit": _none(y.unit), "_note": ""})
+                        "diff_status": "added", "value_b": canonical_value(y)[0], "unit": none_if_missing(y.unit), "_note": ""})
     return out
 
 
@@ -504,7 +193,7 @@ def _diff_models(ma: _Model | None, mb: _Model | None, inferred: dict[str, tuple
 
 
 def _fmt(v: Any) -> str:
-    v = _none(v)
+    v = none_if_missing(v)
     if v is None:
         return "-"
     if isinstance(v, Decimal):
@@ -541,8 +230,8 @@ def terminal_table(result: DiffResult, show_unchanged: bool = False, detail_unma
         f"{k} {int(s[k].sum()) if len(s) else 0}" for k in ("added", "removed", "changed", "unchanged")))
     for p in s.itertuples(index=False):
         lines.append("")
-        lines.append(f"[{p.model_pair}] A {_none(p.model_a) or '(none)'}: {_none(p.model_title_a) or ''}")
-        lines.append(f"     B {_none(p.model_b) or '(none)'}: {_none(p.model_title_b) or ''}")
+        lines.append(f"[{p.model_pair}] A {none_if_missing(p.model_a) or '(none)'}: {none_if_missing(p.model_title_a) or ''}")
+        lines.append(f"     B {none_if_missing(p.model_b) or '(none)'}: {none_if_missing(p.model_title_b) or ''}")
         lines.append(f"     match {p.model_match} score {p.model_score:.2f} ({p.model_match_reason})")
         lines.append(f"     added {p.added}  removed {p.removed}  changed {p.changed}  unchanged {p.unchanged}")
         if p.model_match == "unmatched" and not detail_unmatched:
@@ -550,12 +239,12 @@ def terminal_table(result: DiffResult, show_unchanged: bool = False, detail_unma
         pair_rows = result.rows[result.rows.model_pair == p.model_pair]
         rows = pair_rows if show_unchanged else pair_rows[pair_rows.diff_status != "unchanged"]
         for r in rows.itertuples(index=False):
-            item = r.item_text_a if _none(r.item_text_a) else r.item_text_b
-            per = f"{_none(r.period_a) or '-'} -> {_none(r.period_b) or '-'}"
-            change = f"{_fmt(r.value_raw_a)} {_fmt(r.unit_raw_a) if _none(r.unit_raw_a) else ''}".strip() + " -> " + \
-                f"{_fmt(r.value_raw_b)} {_fmt(r.unit_raw_b) if _none(r.unit_raw_b) else ''}".strip()
+            item = r.item_text_a if none_if_missing(r.item_text_a) else r.item_text_b
+            per = f"{none_if_missing(r.period_a) or '-'} -> {none_if_missing(r.period_b) or '-'}"
+            change = f"{_fmt(r.value_raw_a)} {_fmt(r.unit_raw_a) if none_if_missing(r.unit_raw_a) else ''}".strip() + " -> " + \
+                f"{_fmt(r.value_raw_b)} {_fmt(r.unit_raw_b) if none_if_missing(r.unit_raw_b) else ''}".strip()
             delta = ""
-            if _none(r.abs_change) is not None:
+            if none_if_missing(r.abs_change) is not None:
                 delta = f"  ({_fmt(r.abs_change)} {r.unit or ''}, {_fmt(r.rel_change)})"
             pages = f"p.{_fmt(r.page_a)}/{_fmt(r.page_b)}"
             lines.append(f"     {r.diff_status:9s} {r.section_type:10s} {str(item)[:48]:48s} {change}{delta}  "
@@ -567,13 +256,9 @@ def terminal_table(result: DiffResult, show_unchanged: bool = False, detail_unma
     return "\n".join(lines)
 
 
-
 def compare(data_dir: str | Any, a: str, b: str, model_filter: str | None = None) -> DiffResult:
     """The diff of two documents or dates over the published data, with each side's source PDF
     (for page links in the HTML report). The CLI and the diff flow both call this."""
-    from pipeline.store.publish import load
-    from pipeline.versions.consolidate import build
-
     result = diff(build(data_dir), a, b, model_filter=model_filter)
     docs = load("documents", data_dir=data_dir)
     result.sources = {r.doc_sha256: str(r.source) for r in docs.itertuples(index=False) if r.source}
