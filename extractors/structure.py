@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from extractors.model import DocumentMeta, Heading, Line
 from extractors.text import join_wrapped
 from pipeline.core.text import fold_ws, nfc
+from pipeline.core.vocabulary import BASIS_MARKER
 
 _APPENDIX = re.compile(r"^[“\"]?(PHỤ LỤC|Phụ lục|PHỤ LỤC SỐ|Phụ lục số)(\s+([IVXLC]+|\d+))?\s*:?\s*$")
 _ARTICLE = re.compile(r"^[“\"]?(Điều\s+\d+[a-z]?)\s*[.:]")
 _LETTER = re.compile(r"^[“\"]?([A-ZĐ])\.\s+(\S.*)$")
 _ROMAN = re.compile(r"^[“\"]?([IVXL]+)\.?\s+(\S.*)$")
 _NUMBERED = re.compile(r"^[“\"]?\s*(\d+(?:\s*\.\s*\d+)+\.?|\d+\s*[.:])\s*(\S.*)$")
-_BASIS = re.compile(r"\s+((?:Định mức\s+)?(?:Tính cho|tính cho|ĐVT|DVT|Đơn vị tính)\s*:?\s*\S.*)$")
+_BASIS = re.compile(rf"\s+((?:Định mức\s+)?(?:{BASIS_MARKER})\s*:?\s*\S.*)$")
 
 LEVELS = {"appendix": 0, "article": 1, "clause": 2, "part": 2, "model": 3, "scope": 4, "section": 5, "subsection": 6}
 

@@ -189,3 +189,18 @@ def test_the_architecture_page_lists_the_layers_in_order() -> None:
     assert block, "docs/architecture.md: the layer list goes between <!-- layers --> and <!-- /layers -->"
     listed = re.findall(r"^\d+\. `([^`]+)`", block[1], re.M)
     assert listed == list(LAYERS), "docs/architecture.md lists the layers of pipeline/layers.py, lowest first"
+
+
+def test_composite_keys_are_columns_and_never_read_back_by_position() -> None:
+    from schemas import dataset
+    from schemas.domain import NORM_ADDRESS_PARTS, NORM_KEY_PARTS
+
+    columns = dataset("norm_items").columns
+    assert set(NORM_KEY_PARTS) | set(NORM_ADDRESS_PARTS) <= set(columns)
+    readers = []
+    for root in ("pipeline", "flows", "extractors", "bench", "tools"):
+        for path in (REPO / root).rglob("*.py"):
+            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if re.search(r"norm_(key|address)\b.*\.split\(|\.split\(.*norm_(key|address)\b", line):
+                    readers.append(f"{path.relative_to(REPO)}:{n}")
+    assert not readers, f"read the part's column instead of splitting the joined key: {readers}"

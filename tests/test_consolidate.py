@@ -150,6 +150,7 @@ def test_parse_as_of_forms() -> None:
 def test_supersession_follows_operations_in_date_order() -> None:
     """A later replace ends the rows under its target from its effective date (synthetic frames:
     the corpus has no replacement of an ingested provision)."""
+    from pipeline.core.keys import norm_address
     from pipeline.records.datasets import frame
     from pipeline.versions.asof import in_force
     from pipeline.versions.consolidate import consolidate
@@ -158,14 +159,17 @@ def test_supersession_follows_operations_in_date_order() -> None:
         {"doc_sha256": "a" * 64, "doc_number": "1/2020/QĐ-UBND", "effective_date": date(2020, 1, 1)},
         {"doc_sha256": "b" * 64, "doc_number": "2/2021/QĐ-UBND", "effective_date": date(2021, 1, 1)},
     ])
-    items = frame("norm_items", [
+    rows = [
         {"doc_sha256": "a" * 64, "doc_number": "1/2020/QĐ-UBND", "table_index": 0, "row": 1, "value_col": 2,
          "appendix": "Phụ lục I", "part": "A", "model_no": "3", "section_no": "3.1", "item_text": "Giống",
-         "norm_address": "1-2020-QD-UBND/PL/PHU_LUC_I/A/3/3.1/-/-/1/-"},
+         "instrument": "1-2020-QD-UBND", "provision": "PL", "appendix_key": "PHU_LUC_I", "item_position": "1"},
         {"doc_sha256": "b" * 64, "doc_number": "2/2021/QĐ-UBND", "table_index": 0, "row": 1, "value_col": 2,
          "model_no": "3", "section_no": "3.1", "item_text": "Giống",
-         "norm_address": "2-2021-QD-UBND/DIEU_1/-/-/3/3.1/-/-/1/-"},
-    ])
+         "instrument": "2-2021-QD-UBND", "provision": "DIEU_1", "item_position": "1"},
+    ]
+    items = frame("norm_items", [{**r, "norm_address": norm_address(r)} for r in rows])
+    assert items.norm_address.tolist() == ["1-2020-QD-UBND/PL/PHU_LUC_I/A/3/3.1/-/-/1/-",
+                                           "2-2021-QD-UBND/DIEU_1/-/-/3/3.1/-/-/1/-"]
     amend = frame("amendments", [
         {"doc_sha256": "b" * 64, "amendment_index": 0, "amending_doc_number": "2/2021/QĐ-UBND",
          "operation": "replace", "target_doc_number": "1/2020/QĐ-UBND", "target_path": "1/2020/QĐ-UBND/PL-I/A/3",

@@ -148,8 +148,8 @@ def test_related_models_are_not_merged(models, full_diff, a, b) -> None:  # noqa
     ma, mb = models[f"{a[0]} {a[1]}"], models[f"{b[0]} {b[1]}"]
     score, why = model_score(ma, mb)
     assert score < MODEL_THRESHOLD, why
-    keys_a = {"|".join(k.split("|")[:3]) for k in ma.rows["norm_key"]}
-    keys_b = {"|".join(k.split("|")[:3]) for k in mb.rows["norm_key"]}
+    keys_a = set(zip(ma.rows["sector"], ma.rows["commodity"], ma.rows["practice"], strict=True))
+    keys_b = set(zip(mb.rows["sector"], mb.rows["commodity"], mb.rows["practice"], strict=True))
     assert not keys_a & keys_b  # their semantic keys differ too
     pairs = full_diff.rows[["model_a", "model_b"]].drop_duplicates()
     merged = pairs[((pairs["model_a"] == ma.label) & (pairs["model_b"] == mb.label))

@@ -20,6 +20,7 @@ import pandas as pd
 from extractors.model import Document
 from pipeline.core.text import nfc
 from pipeline.parsing.dates import find_effective_date
+from pipeline.records.datasets import frame
 from pipeline.records.doc_text import body_text
 from pipeline.records.people import people_from_document
 from pipeline.records.references import find_references, normalize_doc_number, references_from_document
@@ -345,8 +346,6 @@ def amendments_from_document(doc: Document) -> list[dict[str, Any]]:
 
 def legal_frames(doc: Document) -> dict[str, pd.DataFrame]:
     """The ``references``, ``people`` and ``amendments`` frames of one document, typed by schemas/."""
-    from pipeline.records.datasets import frame
-
     return {
         "references": frame("references", references_from_document(doc)),
         "people": frame("people", people_from_document(doc)),

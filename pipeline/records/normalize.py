@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from extractors.model import Cell, Document, Heading, Table
+from pipeline.core.keys import norm_address, norm_key
 from pipeline.parsing.dates import parse_time_frame
 from pipeline.parsing.units import parse_unit
 from pipeline.parsing.values import clean_text, parse_basis, parse_money_vnd, parse_scale_label, parse_value
@@ -238,15 +239,7 @@ def _norm_rows(doc: Document, table: Table, lay: TableLayout, out: list[dict[str
                 flags.append("missing_period")
             scale_raw = v.param or ("/".join(v.labels) if len(values) > 1 else None)
             sc = parse_scale_label(v.param or (v.labels[-1] if v.labels else "")) if scale_raw else None
-            canon = " ".join(item_text.rstrip(" :").split()).casefold()
-            key = "|".join([sector, commodity, practice, section_type, period_type, canon, basis_unit or "-"])
-            if scale_raw:
-                key += "|" + _slug(scale_raw)
-            address = "/".join([instrument, provision, _slug(ctx.appendix.text).upper() if ctx.appendix else "-",
-                                _number(ctx.part) or "-", _number(ctx.model) or "-", _number(section) or "-",
-                                _number(ctx.scope) or "-", period_idx, item_no or f"r{r}",
-                                _slug(scale_raw) if scale_raw else "-"])
-            out.append({
+            row = {
                 **_base(doc, table, r, grid), "value_col": v.index, "family": lay.family,
                 "heading_path": list(table.heading_path), "appendix": ctx.appendix.text if ctx.appendix else None,
                 "appendix_title": appendix_title, "sector": sector, "part": _number(ctx.part),
@@ -271,8 +264,13 @@ def _norm_rows(doc: Document, table: Table, lay: TableLayout, out: list[dict[str
                 "scale_open_max": sc.open_max if sc and sc.parsed else None,
                 "reference": _text(grid[r][c_ref]) or None if c_ref is not None else None,
                 "note": _text(grid[r][c_note]) or None if c_note is not None else None,
-                "norm_key": key, "norm_address": address, "flags": sorted(set(flags)),
-            })
+                "commodity": commodity, "practice": practice,
+                "item_key": " ".join(item_text.rstrip(" :").split()).casefold(),
+                "scale_key": _slug(scale_raw) if scale_raw else None, "instrument": instrument,
+                "provision": provision, "appendix_key": _slug(ctx.appendix.text).upper() if ctx.appendix else "-",
+                "period_index": period_idx, "item_position": item_no or f"r{r}", "flags": sorted(set(flags)),
+            }
+            out.append({**row, "norm_key": norm_key(row), "norm_address": norm_address(row)})
 
 
 def _cell_of(grid: list[list[Cell]], r: int, c: int | None) -> str | None:

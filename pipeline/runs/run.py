@@ -42,8 +42,9 @@ from pipeline.sources.manifest import ManifestEntry, entries_from_args, is_url
 from pipeline.sources.rawstore import RawRecord, raw_path
 
 # the cache stage of ``document_datasets``; change it when the SET of frames it returns changes
-# (the parser version covers changes of their content)
-CACHE_STAGE = "datasets-legal"
+# or their columns change (the parser version covers changes of the extracted content);
+# "-key-parts": norm_items holds the parts of norm_key / norm_address as columns
+CACHE_STAGE = "datasets-legal-key-parts"
 # datasets whose rows are domain records (what the run summary counts as "records")
 RECORD_DATASETS = ("norm_items", "plan_tasks", "budget_lines", "schedule_marks", "references", "people",
                    "amendments")
@@ -51,6 +52,7 @@ RECORD_DATASETS = ("norm_items", "plan_tasks", "budget_lines", "schedule_marks",
 
 def document_datasets(path: Path, source: str, max_pages: int = DEFAULT_MAX_PAGES) -> dict[str, pd.DataFrame]:
     """Every dataset's rows for one PDF: extraction, domain records, legal references."""
+    # imported here, not at the top: they load the spaCy pipeline, which fetching does not need
     from pipeline.records.amendments import legal_frames
     from pipeline.records.domain import domain_frames
 

@@ -30,7 +30,7 @@ from schemas import dataset
 __all__ = ["list_versions", "load", "read_arrow", "resolve_version", "table_schema"]
 
 
-def as_utc(value: datetime | str) -> datetime:
+def _as_utc(value: datetime | str) -> datetime:
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -70,9 +70,9 @@ def resolve_version(name: str, version: int | datetime | str | None = None, data
         if not 0 <= version <= dt.version():
             raise VersionNotFound(f"{name}: no version {version} (latest is {dt.version()})")
         return version
-    at = as_utc(version)
+    at = _as_utc(version)
     if records:
-        before = [r for r in records if as_utc(r["committed_at"]) <= at]
+        before = [r for r in records if _as_utc(r["committed_at"]) <= at]
         if not before:
             raise VersionNotFound(f"{name}: no run was published at or before {at.isoformat()}")
         return int(before[-1]["snapshot"][name])

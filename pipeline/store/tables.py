@@ -52,20 +52,20 @@ def run_record(run_id: str, data_dir: Path | str = DEFAULT_DATA_DIR) -> dict[str
     raise VersionNotFound(f"no published run {run_id!r} under {runs_dir(data_dir)}")
 
 
-def type_key(t: pa.DataType) -> str:
+def _type_key(t: pa.DataType) -> str:
     """A type's identity without the name of list items (Delta calls them 'element', arrow 'item')."""
     if pa.types.is_list(t) or pa.types.is_large_list(t):
-        return f"list<{type_key(t.value_type)}>"
+        return f"list<{_type_key(t.value_type)}>"
     return str(t)
 
 
 def schema_of(dt: DeltaTable) -> dict[str, str]:
     """column → type of a Delta table version, comparable with ``declared_schema``."""
-    return {f.name: type_key(f.type) for f in pa.schema(dt.schema().to_arrow())}
+    return {f.name: _type_key(f.type) for f in pa.schema(dt.schema().to_arrow())}
 
 
 def declared_schema(ds: Dataset) -> dict[str, str]:
-    return {f.name: type_key(f.type) for f in ds.arrow_schema()}
+    return {f.name: _type_key(f.type) for f in ds.arrow_schema()}
 
 
 def row_count(dt: DeltaTable) -> int:

@@ -35,6 +35,7 @@ import pandas as pd
 from pipeline.core.errors import ConsolidationError, DatasetNotPublished
 from pipeline.core.missing import none_if_missing
 from pipeline.records.citations import citation_graph
+from pipeline.records.datasets import frame
 from pipeline.store.publish import publish
 from pipeline.store.read import load
 
@@ -67,10 +68,9 @@ def _compact_label(label: str | None) -> str | None:
     return re.sub(r"\s+", "", s).rstrip(".")
 
 
-def _article(address: str | None) -> list[str]:
-    """The provision of a positional address in the amendments' form: 'DIEU_3A' → ['Điều3a']; [] otherwise."""
-    parts = (address or "").split("/")
-    m = re.fullmatch(r"DIEU_(\d+)([A-Z]?)", parts[1]) if len(parts) > 1 else None
+def _article(provision: str | None) -> list[str]:
+    """A row's provision in the amendments' form: 'DIEU_3A' → ['Điều3a']; [] otherwise."""
+    m = re.fullmatch(r"DIEU_(\d+)([A-Z]?)", none_if_missing(provision) or "")
     return [f"Điều{m[1]}{m[2].lower()}"] if m else []
 
 
@@ -138,8 +138,6 @@ def consolidate(norm_items: pd.DataFrame, amendments: pd.DataFrame, documents: p
                 cited_dates: dict[str, date] | None = None) -> pd.DataFrame:
     """The ``norms_consolidated`` frame (see the module docstring). ``cited_dates`` maps the number
     of a document known only from references to its date (a lower bound of its validity)."""
-    from pipeline.records.datasets import frame
-
     cited_dates = cited_dates or {}
     chosen, others = _choose_renderings(documents, norm_items)
     chosen_shas = set(chosen.values())
@@ -210,7 +208,7 @@ def consolidate(norm_items: pd.DataFrame, amendments: pd.DataFrame, documents: p
             note = f"in force from {valid_from or '?'} by {op.doc_number} {op.clause_short} ({op.text})"
         else:
             base = base_of(number)
-            model_path = "/".join([number, *([pl] if pl else _article(rec["norm_address"])), *model_tail])
+            model_path = "/".join([number, *([pl] if pl else _article(rec.get("provision"))), *model_tail])
             valid_from = doc_eff.get(sha)
             if valid_from is None:
                 flags.append("effective_date_unknown")

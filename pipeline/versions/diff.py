@@ -117,7 +117,7 @@ def _periods(rows: pd.DataFrame, inferred: dict[str, tuple[str, str]]) -> tuple[
     periods: dict[str, Period] = {}
     of_row: dict[str, str] = {}
     for r in rows.itertuples(index=False):
-        idx = period_index(r.norm_address)
+        idx = period_index(r)
         if idx not in periods:
             ptype, why = r.period_type, None
             if r.consolidated_id in inferred:

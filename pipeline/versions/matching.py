@@ -114,7 +114,7 @@ def infer_period_types(consolidated: pd.DataFrame) -> dict[str, tuple[str, str]]
     rows = consolidated[consolidated.record_kind == "norm"]
     seqs: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
     for r in rows.itertuples(index=False):
-        idx = period_index(r.norm_address)
+        idx = period_index(r)
         key = (r.doc_sha256, r.model_path, r.section_type)
         seq = seqs.setdefault(key, [])
         if (idx, r.period_type) not in seq:
@@ -138,15 +138,15 @@ def infer_period_types(consolidated: pd.DataFrame) -> dict[str, tuple[str, str]]
                                                           f"earlier blocks")
     res: dict[str, tuple[str, str]] = {}
     for r in rows.itertuples(index=False):
-        k = (r.doc_sha256, r.model_path, r.section_type, period_index(r.norm_address))
+        k = (r.doc_sha256, r.model_path, r.section_type, period_index(r))
         if k in out_types:
             res[r.consolidated_id] = out_types[k]
     return res
 
 
-def period_index(address: str | None) -> str:
-    parts = (address or "").split("/")
-    return parts[7] if len(parts) > 7 else "-"
+def period_index(row: Any) -> str:
+    """The period block of a norm row ('P1', ...; '-' when it has none)."""
+    return none_if_missing(getattr(row, "period_index", None)) or "-"
 
 
 @dataclass
@@ -210,14 +210,19 @@ def _model_label(r: Any) -> str:
     return f"{doc} {clause} mục {r.model_no or '?'}".strip()
 
 
+def _most_common(values: pd.Series, default: str) -> str:
+    counts = Counter(v for v in values if none_if_missing(v) is not None)
+    return counts.most_common(1)[0][0] if counts else default
+
+
 def models(rows: pd.DataFrame) -> list[Model]:
     out = []
     for key, g in rows.groupby("model_path", sort=False, dropna=False):
         r = g.iloc[0]
-        parts = [k.split("|") for k in g["norm_key"].dropna()]
-        sector = Counter(p[0] for p in parts if p).most_common(1)[0][0] if parts else "unknown"
-        commodity = Counter(p[1] for p in parts if len(p) > 1).most_common(1)[0][0] if parts else ""
-        practice = Counter(p[2] for p in parts if len(p) > 2).most_common(1)[0][0] if parts else "-"
+        keyed = g[g["norm_key"].notna()]  # the model's norm rows (not the notes about missing base text)
+        sector = _most_common(keyed["sector"], "unknown")
+        commodity = _most_common(keyed["commodity"], "")
+        practice = _most_common(keyed["practice"], "-")
         out.append(Model(str(key), _model_label(r), none_if_missing(r.model_title), g, sector, _tokens(commodity), practice,
                           _tokens(none_if_missing(r.model_title)), set(g["section_type"].dropna()),
                           {canonical_text(t) for t in g["item_text"].dropna()}))
