@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.normalization [--out docs/normalization-bench.md] [--cache DIR] [--no-baselines]
 
-For every sample PDF: extraction + ``pipeline.normalize.domain_frames``, scored against
+For every sample PDF: extraction + ``pipeline.records.domain.domain_frames``, scored against
 ``records.norm_items`` (matched on heading path (top and last heading), item text, period and scale; exact = same
 value_raw and same canonical unit), ``plan_tasks``, ``budget_lines`` and ``schedule_marks``; plus
 the quality checks (declared vs found models against the truth's ``meta.declared_models``, budget
@@ -26,9 +26,10 @@ from typing import Any
 
 from extractors.document import extract_document, sha256_file
 from extractors.model import Document
-from pipeline.normalize import domain_frames, split_item
-from pipeline.units import parse_unit
-from pipeline.values import clean_text, parse_value
+from pipeline.parsing.units import parse_unit
+from pipeline.parsing.values import clean_text, parse_value
+from pipeline.records.domain import domain_frames
+from pipeline.records.normalize import split_item
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "data" / "samples"

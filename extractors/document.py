@@ -16,11 +16,12 @@ from extractors.stitch import append_fragment, continues, finish, new_table
 from extractors.structure import classify, extract_meta, find_heading_lines
 from extractors.tables import find_page_tables
 from extractors.text import chars_to_lines, inside, repeated_margin_texts, split_furniture
-from pipeline.errors import CorruptPdf, EncryptedPdf, NotAPdf, PageLimitExceeded
+from pipeline.core.errors import CorruptPdf, EncryptedPdf, NotAPdf, PageLimitExceeded
+from pipeline.core.vocabulary import BASIS_MARKER
 
 PARSER_VERSION = "extract-1"
 DEFAULT_MAX_PAGES = 2000
-_BASIS_LINE = re.compile(r"^\(?\s*(Tính cho|tính cho|ĐVT|DVT|Đơn vị tính)\s*:?\s*\S")
+_BASIS_LINE = re.compile(rf"^\(?\s*({BASIS_MARKER})\s*:?\s*\S")
 
 
 def sha256_file(path: Path) -> str:

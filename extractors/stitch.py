@@ -17,17 +17,13 @@ import re
 from collections.abc import Sequence
 
 from extractors.model import Cell, Table, TableFragment
-from extractors.text import fold_ws, join_wrapped
+from extractors.text import join_wrapped
+from pipeline.core.text import fold_ws
+from pipeline.core.vocabulary import HEADER_ROW_START as _HEADER_WORDS
 
 _NUMBERING = re.compile(r"^\s*(\d+(\.\d+)*\.?|[IVXL]+\.?|[a-zđ]\)|[-+•])(\s|$)")
 _GROUP = re.compile(r"^\s*([IVXL]+|[A-ZĐ])([.\s]|$)")
 _TOTAL = re.compile(r"^\s*(tổng cộng|tổng số|cộng|tổng)\b", re.I)
-_HEADER_WORDS = re.compile(
-    r"^(stt|tt|s/t|hạng mục|nội dung|đơn vị|đvt|dvt|ghi chú|thời kỳ|tài liệu|yêu cầu|định mức|chỉ tiêu|"
-    r"số lượng|mã hiệu|căn cứ|trích dẫn|thời gian|cơ quan|hợp tác xã|tổng|phân theo|nhiệm vụ|kết quả|"
-    r"sản phẩm|diễn giải|tên|thiết bị|thành phần|trị số|đơn vị)",
-    re.I,
-)
 
 
 def _row_cells(cells: Sequence[Cell], row: int) -> list[Cell]:

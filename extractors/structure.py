@@ -16,14 +16,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractors.model import DocumentMeta, Heading, Line
-from extractors.text import fold_ws, join_wrapped, nfc
+from extractors.text import join_wrapped
+from pipeline.core.text import fold_ws, nfc
+from pipeline.core.vocabulary import BASIS_MARKER
 
 _APPENDIX = re.compile(r"^[“\"]?(PHỤ LỤC|Phụ lục|PHỤ LỤC SỐ|Phụ lục số)(\s+([IVXLC]+|\d+))?\s*:?\s*$")
 _ARTICLE = re.compile(r"^[“\"]?(Điều\s+\d+[a-z]?)\s*[.:]")
 _LETTER = re.compile(r"^[“\"]?([A-ZĐ])\.\s+(\S.*)$")
 _ROMAN = re.compile(r"^[“\"]?([IVXL]+)\.?\s+(\S.*)$")
 _NUMBERED = re.compile(r"^[“\"]?\s*(\d+(?:\s*\.\s*\d+)+\.?|\d+\s*[.:])\s*(\S.*)$")
-_BASIS = re.compile(r"\s+((?:Định mức\s+)?(?:Tính cho|tính cho|ĐVT|DVT|Đơn vị tính)\s*:?\s*\S.*)$")
+_BASIS = re.compile(rf"\s+((?:Định mức\s+)?(?:{BASIS_MARKER})\s*:?\s*\S.*)$")
 
 LEVELS = {"appendix": 0, "article": 1, "clause": 2, "part": 2, "model": 3, "scope": 4, "section": 5, "subsection": 6}
 
@@ -183,7 +185,7 @@ def _following(lines: Sequence[Line], start: Line, same_x: bool = False) -> list
 
 def extract_meta(first_pages: Sequence[Line], all_text: str) -> DocumentMeta:
     """Metadata from the masthead of the first page and the effective-date clause."""
-    from pipeline.dates import find_effective_date
+    from pipeline.parsing.dates import find_effective_date
 
     meta = DocumentMeta()
     width = max((ln.bbox[2] for ln in first_pages), default=600)

@@ -14,25 +14,17 @@ from __future__ import annotations
 
 import re
 import statistics
-import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from extractors.model import BBox, Line
+from pipeline.core.text import fold_ws, nfc
 
 Char = dict[str, Any]
 
 _SUP = str.maketrans("0123456789+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
 _SUB = str.maketrans("0123456789+-", "₀₁₂₃₄₅₆₇₈₉₊₋")
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:trang\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*-)?$", re.I)
-
-
-def nfc(s: str) -> str:
-    return unicodedata.normalize("NFC", s)
-
-
-def fold_ws(s: str) -> str:
-    return re.sub(r"\s+", " ", s).strip()
 
 
 def is_bold(fontname: str) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 
-from pipeline.consolidate import publish_consolidated
+from pipeline.versions.consolidate import publish_consolidated
 
 
 @task(name="consolidate")

@@ -8,9 +8,9 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 
-from pipeline.diff import compare, summary
-from pipeline.publish import publish
-from pipeline.report_html import render_html
+from pipeline.store.publish import publish
+from pipeline.versions.diff import compare, summary
+from pipeline.versions.report_html import render_html
 
 
 @task(name="diff")

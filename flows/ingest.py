@@ -1,9 +1,9 @@
 """The ``ingest`` flow: manifest / paths / URLs → fetch → extract + normalize → validate → publish.
 
-Orchestration only: every task calls one function of ``pipeline.run`` (or ``pipeline.release_diff``).
+Orchestration only: every task calls one function of ``pipeline.runs.run`` (or ``pipeline.store.release_diff``).
 
 - **fetch** runs on the flow's thread pool (I/O) with Prefect task retries and exponential backoff,
-  retried only when the error is retryable (``pipeline.fetch.retry_on_retryable``: timeouts,
+  retried only when the error is retryable (``pipeline.sources.fetch.retry_on_retryable``: timeouts,
   broken connections, 408/425/429/5xx); a 404, a non-PDF or a checksum mismatch fails at once.
 - **extract** (CPU-bound) runs in parallel processes: a ``ProcessPoolTaskRunner`` with
   ``workers`` processes, or an existing Dask cluster when ``dask_address`` (or
@@ -20,10 +20,10 @@ error code and message otherwise. It ends ``Failed`` only when the run itself co
 Every run creates three artifacts: ``ingest-summary`` (a table: one row per document with pages,
 tables, records, status and timings, totals in its description), ``ingest-quality-checks`` (the
 ``quality_checks`` rows, failures first) and ``ingest-release-diff`` (markdown: what the run
-changed in each dataset, from ``pipeline.release_diff``).
+changed in each dataset, from ``pipeline.store.release_diff``).
 
 Outside Prefect's UI, ``run_ingest(sources, data_dir)`` runs the flow and returns the
-``pipeline.run.RunOutcome``.
+``pipeline.runs.run.RunOutcome``.
 """
 
 from __future__ import annotations
@@ -42,11 +42,11 @@ from prefect.states import Completed, State
 from prefect.tasks import exponential_backoff
 
 from flows.runners import DEFAULT_WORKERS, describe, extraction_runner, fetch_runner, shared_api
-from pipeline import release_diff
-from pipeline import run as lib
-from pipeline.fetch import retry_on_retryable
-from pipeline.manifest import ManifestEntry
-from pipeline.rawstore import RawRecord
+from pipeline.runs import run as lib
+from pipeline.sources.fetch import retry_on_retryable
+from pipeline.sources.manifest import ManifestEntry
+from pipeline.sources.rawstore import RawRecord
+from pipeline.store import release_diff
 
 COMPLETED_WITH_REJECTS = "CompletedWithRejects"
 SUMMARY_KEY = "ingest-summary"

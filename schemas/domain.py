@@ -12,6 +12,16 @@ from schemas.fields import fields, register
 
 F = Field
 
+# The composite keys of norm_items (DOMAIN §9) as their parts, in joined order; each part is a
+# column of norm_items. pipeline.core.keys joins them ("|" and "/"), nothing reads them back.
+NORM_KEY_PARTS = ("sector", "commodity", "practice", "section_type", "period_type", "item_key", "basis_unit",
+                  "scale_key")
+NORM_ADDRESS_PARTS = ("instrument", "provision", "appendix_key", "part", "model_no", "section_no", "scope",
+                      "period_index", "item_position", "scale_key")
+# parts declared for the keys only (the others are columns in their own right, listed earlier)
+NORM_KEY_ONLY_PARTS = ("commodity", "practice", "item_key", "scale_key")
+NORM_ADDRESS_ONLY_PARTS = ("instrument", "provision", "appendix_key", "period_index", "item_position")
+
 register(
     # ---- shared context -----------------------------------------------------------------------
     F("family", "string", "Table family that claimed the table (schemas/table_families.yaml)."),
@@ -61,10 +71,32 @@ register(
     F("scale_open_max", "bool", "The upper bound is exclusive ('< 50', 'Dưới')."),
     F("reference", "string", "Reference document (Tài liệu viện dẫn / Trích dẫn / Căn cứ), inherited through merges."),
     F("note", "string", "Remarks (Ghi chú), inherited through merges."),
-    F("norm_key", "string", "Semantic key for matching a norm across decrees (DOMAIN §9): sector|commodity|practice|"
-                            "section_type|period_type|item|basis[|scale]."),
-    F("norm_address", "string", "Positional address as printed (DOMAIN §9): instrument/provision/appendix/part/model/"
-                                "section/scope/period_idx/item/scale."),
+    # the parts of the two composite keys (DOMAIN §9) are columns; the joined keys are derived
+    # from them by pipeline.core.keys (NORM_KEY_PARTS / NORM_ADDRESS_PARTS below)
+    F("commodity", "string", "Commodity from the model title, practice and generic words dropped ('dừa'); '-' without "
+                             "a model title. Part of norm_key."),
+    F("practice", "string", "Production practice from the model title ('hữu cơ'), '-' when none is named. Part of "
+                            "norm_key."),
+    F("item_key", "string", "The item text as matched across decrees: one space, trailing ' :' dropped, casefolded. "
+                            "Part of norm_key."),
+    F("scale_key", "string", "The scale label as a slug ('200_300_dai_bieu'); null for one-value tables. Last part of "
+                             "norm_key (only when present) and of norm_address."),
+    F("norm_key", "string", "Semantic key for matching a norm across decrees (DOMAIN §9), derived from its parts: "
+                            "sector|commodity|practice|section_type|period_type|item_key|basis_unit[|scale_key] "
+                            "(a missing part is '-')."),
+    F("instrument", "string", "The instrument as a key: its document number as a slug ('33-2022-QD-UBND'), else the "
+                              "first 12 characters of doc_sha256. First part of norm_address."),
+    F("provision", "string", "Where in the instrument the table sits: the article as a slug ('DIEU_1'), 'PL' inside an "
+                             "appendix, '-' otherwise. Part of norm_address."),
+    F("appendix_key", "string", "The appendix label as a slug ('PHU_LUC_I'); '-' outside appendices. Part of "
+                                "norm_address."),
+    F("period_index", "string", "The row's period block in its table, in printed order ('P1', 'P2'); '-' without a "
+                                "period column. Part of norm_address."),
+    F("item_position", "string", "The item number as printed, or 'r<row>' (the table row) when there is none. Part of "
+                                 "norm_address."),
+    F("norm_address", "string", "Positional address as printed (DOMAIN §9), derived from its parts: instrument/provision/"
+                                "appendix_key/part/model_no/section_no/scope/period_index/item_position/scale_key "
+                                "(a missing part is '-')."),
     # ---- plan tasks ---------------------------------------------------------------------------
     F("task_no", "string", "Task number as printed (TT/STT cell)."),
     F("content", "string", "Task content (Nội dung thực hiện / Nhiệm vụ thực hiện)."),
@@ -125,7 +157,8 @@ register_datasets(
                "item_text", "unit_raw", "unit", "unit_dimension", "unit_factor", "unit_known", "value_raw", "value",
                "value_min", "value_max", "comparator", "factors", "value_kind", "value_text", "value_unit_hint",
                "is_parsed", "parse_problem", "scale_raw", "scale_min", "scale_max", "scale_open_min",
-               "scale_open_max", "reference", "note", "norm_key", "norm_address", "flags"),
+               "scale_open_max", "reference", "note", *NORM_KEY_ONLY_PARTS, "norm_key",
+               *NORM_ADDRESS_ONLY_PARTS, "norm_address", "flags"),
         primary_key=("doc_sha256", "table_index", "row", "value_col"),
     ),
     Dataset(

@@ -1,4 +1,4 @@
-"""pipeline.amendments: every amendment operation of docs/DOMAIN.md §4.1, on snippets and on the
+"""pipeline.records.amendments: every amendment operation of docs/DOMAIN.md §4.1, on snippets and on the
 sample PDFs, plus the operation forms of real decrees that the corpus lacks."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from pipeline.amendments import amendments_from_document, effective_clause, legal_frames, parse_amendment_clause
+from pipeline.records.amendments import amendments_from_document, effective_clause, legal_frames, parse_amendment_clause
 from schemas import dataset
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples" / "pdf" / "compact"

@@ -1,4 +1,4 @@
-"""pipeline.consolidate and load(as_of=): the norms in force before, between and after the
+"""pipeline.versions.consolidate and load(as_of=): the norms in force before, between and after the
 effective dates of 33/2022 (2022-11-22) and 30/2023 (2023-10-24), with the base 04/2021 stated
 as not available rather than invented (docs/DOMAIN.md §4.1)."""
 
@@ -18,8 +18,8 @@ N33, N30, N04 = "33/2022/QĐ-UBND", "30/2023/QĐ-UBND", "04/2021/QĐ-UBND"
 def ingested_vinhlong(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The two Vĩnh Long decrees ingested and consolidated ONCE per test session (shared by
     test_consolidate, test_diff and test_report_html through the session's base temp dir)."""
-    from pipeline.consolidate import publish_consolidated
-    from pipeline.run import new_run_id, process_entry, publish_results, resolve_entries
+    from pipeline.runs.run import new_run_id, process_entry, publish_results, resolve_entries
+    from pipeline.versions.consolidate import publish_consolidated
 
     data = tmp_path_factory.getbasetemp() / "vinhlong-ingested"
     done = data / ".done"
@@ -40,7 +40,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def consolidated(data_dir: Path) -> pd.DataFrame:
-    from pipeline.publish import load
+    from pipeline.versions.asof import load
 
     return load("norms_consolidated", data_dir=data_dir)
 
@@ -50,7 +50,7 @@ def _norms(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_every_norm_row_is_consolidated_once_with_its_clause(data_dir: Path, consolidated: pd.DataFrame) -> None:
-    from pipeline.publish import load
+    from pipeline.versions.asof import load
 
     items = load("norm_items", data_dir=data_dir)
     norms = _norms(consolidated)
@@ -99,7 +99,7 @@ def test_the_unavailable_base_is_stated_not_invented(consolidated: pd.DataFrame)
     ("2025-06-30", {N33, N30}, {N04}),
 ])
 def test_load_as_of(data_dir: Path, consolidated: pd.DataFrame, day: str, docs: set[str], gap_paths: set[str]) -> None:
-    from pipeline.publish import load
+    from pipeline.versions.asof import load
 
     now = load("norm_items", as_of=day, data_dir=data_dir)
     assert set(_norms(now)["doc_number"]) == docs
@@ -116,7 +116,7 @@ def test_load_as_of(data_dir: Path, consolidated: pd.DataFrame, day: str, docs: 
 def test_cli_consolidate_as_of(data_dir: Path) -> None:
     from typer.testing import CliRunner
 
-    from pipeline.cli import app
+    from pipeline.app.cli import app
 
     runner = CliRunner()
     before = runner.invoke(app, ["consolidate", "--as-of", "2022-06-01", "--data-dir", str(data_dir)])
@@ -131,14 +131,16 @@ def test_cli_consolidate_as_of(data_dir: Path) -> None:
 
 
 def test_as_of_without_a_consolidation_names_the_command(tmp_path: Path) -> None:
-    from pipeline.publish import DatasetNotPublished, load
+    from pipeline.core.errors import DatasetNotPublished
+    from pipeline.versions.asof import load
 
     with pytest.raises(DatasetNotPublished, match="decree consolidate"):
         load("norm_items", as_of="2023-01-01", data_dir=tmp_path)
 
 
 def test_parse_as_of_forms() -> None:
-    from pipeline.consolidate import ConsolidationError, parse_as_of
+    from pipeline.core.errors import ConsolidationError
+    from pipeline.versions.asof import parse_as_of
 
     assert parse_as_of("2023-10-24") == parse_as_of("24/10/2023") == date(2023, 10, 24)
     with pytest.raises(ConsolidationError):
@@ -148,21 +150,26 @@ def test_parse_as_of_forms() -> None:
 def test_supersession_follows_operations_in_date_order() -> None:
     """A later replace ends the rows under its target from its effective date (synthetic frames:
     the corpus has no replacement of an ingested provision)."""
-    from pipeline.consolidate import consolidate, in_force
-    from pipeline.datasets import frame
+    from pipeline.core.keys import norm_address
+    from pipeline.records.datasets import frame
+    from pipeline.versions.asof import in_force
+    from pipeline.versions.consolidate import consolidate
 
     docs = frame("documents", [
         {"doc_sha256": "a" * 64, "doc_number": "1/2020/QĐ-UBND", "effective_date": date(2020, 1, 1)},
         {"doc_sha256": "b" * 64, "doc_number": "2/2021/QĐ-UBND", "effective_date": date(2021, 1, 1)},
     ])
-    items = frame("norm_items", [
+    rows = [
         {"doc_sha256": "a" * 64, "doc_number": "1/2020/QĐ-UBND", "table_index": 0, "row": 1, "value_col": 2,
          "appendix": "Phụ lục I", "part": "A", "model_no": "3", "section_no": "3.1", "item_text": "Giống",
-         "norm_address": "1-2020-QD-UBND/PL/PHU_LUC_I/A/3/3.1/-/-/1/-"},
+         "instrument": "1-2020-QD-UBND", "provision": "PL", "appendix_key": "PHU_LUC_I", "item_position": "1"},
         {"doc_sha256": "b" * 64, "doc_number": "2/2021/QĐ-UBND", "table_index": 0, "row": 1, "value_col": 2,
          "model_no": "3", "section_no": "3.1", "item_text": "Giống",
-         "norm_address": "2-2021-QD-UBND/DIEU_1/-/-/3/3.1/-/-/1/-"},
-    ])
+         "instrument": "2-2021-QD-UBND", "provision": "DIEU_1", "item_position": "1"},
+    ]
+    items = frame("norm_items", [{**r, "norm_address": norm_address(r)} for r in rows])
+    assert items.norm_address.tolist() == ["1-2020-QD-UBND/PL/PHU_LUC_I/A/3/3.1/-/-/1/-",
+                                           "2-2021-QD-UBND/DIEU_1/-/-/3/3.1/-/-/1/-"]
     amend = frame("amendments", [
         {"doc_sha256": "b" * 64, "amendment_index": 0, "amending_doc_number": "2/2021/QĐ-UBND",
          "operation": "replace", "target_doc_number": "1/2020/QĐ-UBND", "target_path": "1/2020/QĐ-UBND/PL-I/A/3",

@@ -1,4 +1,4 @@
-"""pipeline.dates: signing/effective dates and plan time frames (docs/DOMAIN.md §1, §6)."""
+"""pipeline.parsing.dates: signing/effective dates and plan time frames (docs/DOMAIN.md §1, §6)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.dates import find_effective_date, parse_time_frame, parse_vn_date
+from pipeline.parsing.dates import find_effective_date, parse_time_frame, parse_vn_date
 
 
 @pytest.mark.parametrize(("raw", "expected"), [

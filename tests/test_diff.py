@@ -1,4 +1,4 @@
-"""pipeline.diff and `decree diff`: the organic-coconut comparison of docs/DOMAIN.md §4.2 item by
+"""pipeline.versions.diff and `decree diff`: the organic-coconut comparison of docs/DOMAIN.md §4.2 item by
 item, model pairing by title and structure with visible scores, and the related models that
 must not be merged."""
 
@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 from test_consolidate import N30, N33, ingested_vinhlong
 
-from pipeline.diff import MODEL_THRESHOLD, _diff_models, _models, diff, model_score, select_side, terminal_table
+from pipeline.versions import matching
+from pipeline.versions.diff import diff, diff_models, terminal_table
+from pipeline.versions.matching import MODEL_THRESHOLD, model_score, select_side
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +23,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def consolidated(data_dir: Path) -> pd.DataFrame:
-    from pipeline.publish import load
+    from pipeline.store.read import load
 
     return load("norms_consolidated", data_dir=data_dir)
 
@@ -136,7 +138,7 @@ MUST_DIFFER = [
 def models(consolidated: pd.DataFrame) -> dict[str, object]:
     out = {}
     for doc in (N33, N30):
-        for m in _models(select_side(consolidated, doc).rows):
+        for m in matching.models(select_side(consolidated, doc).rows):
             out[m.label] = m
     return out
 
@@ -146,8 +148,8 @@ def test_related_models_are_not_merged(models, full_diff, a, b) -> None:  # noqa
     ma, mb = models[f"{a[0]} {a[1]}"], models[f"{b[0]} {b[1]}"]
     score, why = model_score(ma, mb)
     assert score < MODEL_THRESHOLD, why
-    keys_a = {"|".join(k.split("|")[:3]) for k in ma.rows["norm_key"]}
-    keys_b = {"|".join(k.split("|")[:3]) for k in mb.rows["norm_key"]}
+    keys_a = set(zip(ma.rows["sector"], ma.rows["commodity"], ma.rows["practice"], strict=True))
+    keys_b = set(zip(mb.rows["sector"], mb.rows["commodity"], mb.rows["practice"], strict=True))
     assert not keys_a & keys_b  # their semantic keys differ too
     pairs = full_diff.rows[["model_a", "model_b"]].drop_duplicates()
     merged = pairs[((pairs["model_a"] == ma.label) & (pairs["model_b"] == mb.label))
@@ -160,7 +162,7 @@ def test_models_match_by_title_not_number(models, full_diff) -> None:  # noqa: A
     rice14, rice10 = models[f"{N33} Đ1.k1 mục 14"], models[f"{N33} PL-I B.10"]
     score, _ = model_score(rice14, rice10)
     assert score >= 0.9
-    rows = _diff_models(rice14, rice10, {})
+    rows = diff_models(rice14, rice10, {})
     assert len(rows) == 13 and {r["diff_status"] for r in rows} == {"unchanged"}
     # coconut: 7 in 33/2022, 1 in 30/2023; the decision and its score are in the output
     s = full_diff.rows.drop_duplicates("model_pair")
@@ -191,8 +193,8 @@ def test_date_diff_pairs_the_same_provision_and_adds_the_new_article(consolidate
 def test_terminal_csv_publish_and_errors(data_dir: Path, tmp_path: Path, full_diff) -> None:  # noqa: ANN001
     from typer.testing import CliRunner
 
-    from pipeline.cli import app
-    from pipeline.publish import load
+    from pipeline.app.cli import app
+    from pipeline.store.read import load
 
     text = terminal_table(full_diff)
     assert "match title_structure score 0.87" in text and "period alignment: same stage (conversion)" in text

@@ -15,7 +15,7 @@ from reportlab.pdfgen import canvas
 
 from extractors.document import extract_document
 from extractors.text import join_wrapped
-from pipeline.errors import NotAPdf
+from pipeline.core.errors import NotAPdf
 from tools.corpus.render import _register_fonts, render_pdf
 from tools.corpus.source_model import load_source
 

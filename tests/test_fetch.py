@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from prefect.states import Failed
 
-from pipeline.errors import (
+from pipeline.core.errors import (
     ChecksumMismatch,
     FetchConnectionError,
     FetchError,
@@ -28,9 +28,16 @@ from pipeline.errors import (
     TooLarge,
     is_retryable,
 )
-from pipeline.fetch import FetchSettings, backoff_delays, fetch, fetch_with_retries, make_client, retry_on_retryable
-from pipeline.manifest import ManifestEntry, entries_from_args
-from pipeline.rawstore import get_record, list_records, raw_path, sidecar_path, versions_of_source
+from pipeline.sources.fetch import (
+    FetchSettings,
+    backoff_delays,
+    fetch,
+    fetch_with_retries,
+    make_client,
+    retry_on_retryable,
+)
+from pipeline.sources.manifest import ManifestEntry, entries_from_args
+from pipeline.sources.rawstore import get_record, list_records, raw_path, sidecar_path, versions_of_source
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples" / "pdf"
 PDF_A = (SAMPLES / "compact" / "daklak-2026-letter.pdf").read_bytes()
@@ -389,7 +396,7 @@ def test_pdf_header_after_a_little_junk_is_accepted(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_prefect_task_retries_only_retryable_fetch_errors(server: Server, tmp_path: Path) -> None:
-    """The task definition documented in pipeline.fetch, run by a real Prefect engine."""
+    """The task definition documented in pipeline.sources.fetch, run by a real Prefect engine."""
     from prefect import flow, task
     from prefect.testing.utilities import prefect_test_harness
 

@@ -15,7 +15,7 @@ import pytest
 
 import pipeline
 from flows import runners
-from pipeline.errors import ManifestError
+from pipeline.core.errors import ManifestError
 
 ROOT = Path(__file__).resolve().parents[1]
 PDF = ROOT / "data" / "samples" / "pdf"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.errors import ManifestError
-from pipeline.fetch import fetch
-from pipeline.manifest import Hints, ManifestEntry, entries_from_args, load_manifest, parse_manifest
+from pipeline.core.errors import ManifestError
+from pipeline.sources.fetch import fetch
+from pipeline.sources.manifest import Hints, ManifestEntry, entries_from_args, load_manifest, parse_manifest
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "data" / "samples"

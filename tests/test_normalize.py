@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from extractors.model import Cell, Document, DocumentMeta, Heading, Line, PageText, Table, TableFragment
-from pipeline.families import classify_table, classify_tables
-from pipeline.normalize import domain_frames, normalize_document, split_item
+from pipeline.records.domain import domain_frames
+from pipeline.records.families import classify_table, classify_tables
+from pipeline.records.normalize import normalize_document, split_item
 
 REPO = Path(__file__).resolve().parent.parent
 BOX = (0.0, 0.0, 1.0, 1.0)

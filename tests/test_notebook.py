@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,9 @@ def executed(data_dir: Path) -> Any:
     nb = nbformat.read(NOTEBOOK, as_version=4)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DECREE_DATA_DIR", str(data_dir))
+        # the kernel runs in notebooks/: put this checkout first on its path, so the notebook
+        # imports the code under test, not whichever checkout is installed in the environment
+        mp.setenv("PYTHONPATH", os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p))
         NotebookClient(nb, kernel_name="python3", timeout=600,
                        resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
     return nb

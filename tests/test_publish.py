@@ -19,10 +19,12 @@ import pytest
 from deltalake import DeltaTable
 
 import pipeline
-import pipeline.publish as pub
+import pipeline.store.publish as pub
 from extractors.document import PARSER_VERSION
-from pipeline.datasets import frame
-from pipeline.errors import PipelineError
+from pipeline.core import errors
+from pipeline.core.errors import PipelineError
+from pipeline.records.datasets import frame
+from pipeline.store import read, tables
 from schemas import Dataset, dataset, fields
 from schemas.datasets import DATASETS
 
@@ -117,33 +119,33 @@ def test_second_run_replaces_only_the_reingested_documents_rows(two_runs) -> Non
 def test_time_travel_to_version_0_gives_the_first_run(two_runs) -> None:  # noqa: ANN001
     data, first, _, r1, _ = two_runs
     for name in EXTRACTION:
-        assert_same(pub.load(name, version=0, data_dir=data), first[name], name)
-        assert_same(pub.load(name, run_id="run1", data_dir=data), first[name], name)
-    record1 = pub.run_record("run1", data)
+        assert_same(read.load(name, version=0, data_dir=data), first[name], name)
+        assert_same(read.load(name, run_id="run1", data_dir=data), first[name], name)
+    record1 = tables.run_record("run1", data)
     at = datetime.fromisoformat(record1["committed_at"])
-    assert_same(pub.load("cells", version=at, data_dir=data), first["cells"], "cells")
-    assert_same(pub.load("cells", version=record1["committed_at"], data_dir=data), first["cells"], "cells")
+    assert_same(read.load("cells", version=at, data_dir=data), first["cells"], "cells")
+    assert_same(read.load("cells", version=record1["committed_at"], data_dir=data), first["cells"], "cells")
     naive_utc = at.astimezone(UTC).replace(tzinfo=None).isoformat()
-    assert_same(pub.load("cells", version=naive_utc, data_dir=data), first["cells"], "cells")
-    with pytest.raises(pub.VersionNotFound):
-        pub.load("cells", version=at - timedelta(days=1), data_dir=data)
-    with pytest.raises(pub.VersionNotFound):
-        pub.load("cells", version=7, data_dir=data)
-    with pytest.raises(pub.VersionNotFound):
-        pub.load("cells", run_id="no-such-run", data_dir=data)
-    with pytest.raises(pub.VersionNotFound, match="data_dir= by keyword"):
-        pub.load("cells", data)  # the old positional data_dir is refused, not misread
+    assert_same(read.load("cells", version=naive_utc, data_dir=data), first["cells"], "cells")
+    with pytest.raises(errors.VersionNotFound):
+        read.load("cells", version=at - timedelta(days=1), data_dir=data)
+    with pytest.raises(errors.VersionNotFound):
+        read.load("cells", version=7, data_dir=data)
+    with pytest.raises(errors.VersionNotFound):
+        read.load("cells", run_id="no-such-run", data_dir=data)
+    with pytest.raises(errors.VersionNotFound, match="data_dir= by keyword"):
+        read.load("cells", data)  # the old positional data_dir is refused, not misread
 
 
 def test_loaded_dtypes_are_the_declared_ones(two_runs) -> None:  # noqa: ANN001
     data, first, *_ = two_runs
     for name in EXTRACTION:
-        df = pub.load(name, data_dir=data)
+        df = read.load(name, data_dir=data)
         assert list(df.columns) == dataset(name).columns
         assert {c: str(t) for c, t in df.dtypes.items()} == dataset(name).pandas_dtypes()
-    doc = pub.load("documents", version=0, data_dir=data).iloc[0]
+    doc = read.load("documents", version=0, data_dir=data).iloc[0]
     assert isinstance(doc["signing_date"], date) and doc["subject"].startswith("Điều 0")
-    assert isinstance(pub.load("headings", data_dir=data).iloc[0]["bbox"], list)
+    assert isinstance(read.load("headings", data_dir=data).iloc[0]["bbox"], list)
 
 
 def test_list_versions_shows_runs_and_exact_counts(two_runs) -> None:  # noqa: ANN001
@@ -169,7 +171,7 @@ def test_commit_metadata_records_run_code_version_and_input_hashes(two_runs) -> 
     assert {h["parser_version"] for h in history} == {PARSER_VERSION}
     assert history[0]["operationParameters"]["mode"] == "Overwrite"  # replaceWhere: one commit
     assert "doc_sha256" in history[0]["operationParameters"]["predicate"]
-    record = pub.latest_run(data)
+    record = tables.latest_run(data)
     assert record["run_id"] == "run2" and record["sequence"] == 2
     assert record["input_hashes"] == ["b" * 64]
     assert record["snapshot"] == {n: 1 for n in EXTRACTION}
@@ -180,9 +182,9 @@ def test_rejects_keep_good_rows_and_are_recorded(tmp_path: Path) -> None:
     pub.publish(run_frames(["a" * 64, "b" * 64], "run1"), tmp_path, run_id="run1")
     rejects = rows("rejects", ["b" * 64], 1, "run2")
     result = pub.publish({**run_frames(["a" * 64], "run2"), "rejects": rejects}, tmp_path, run_id="run2")
-    record = pub.latest_run(tmp_path)
+    record = tables.latest_run(tmp_path)
     assert record["input_hashes"] == ["a" * 64] and record["rejected_hashes"] == ["b" * 64]
-    cells = pub.load("cells", data_dir=tmp_path)
+    cells = read.load("cells", data_dir=tmp_path)
     assert set(cells.doc_sha256) == {"a" * 64, "b" * 64}  # b's rows from run1 survive its failed re-ingest
     assert (cells[cells.doc_sha256 == "b" * 64].text.str.endswith("run1")).all()
     assert result["rejects"] == 1
@@ -190,8 +192,8 @@ def test_rejects_keep_good_rows_and_are_recorded(tmp_path: Path) -> None:
     pub.publish(run_frames(["b" * 64], "run3"), tmp_path, run_id="run3", input_hashes=["b" * 64])
     pub.publish({"rejects": rows("rejects", ["z" * 64], 1, "run4").iloc[0:0]}, tmp_path, run_id="run4",
                 input_hashes=["b" * 64])
-    assert pub.load("rejects", data_dir=tmp_path).empty
-    assert len(pub.load("rejects", version=0, data_dir=tmp_path)) == 1
+    assert read.load("rejects", data_dir=tmp_path).empty
+    assert len(read.load("rejects", version=0, data_dir=tmp_path)) == 1
 
 
 def test_bad_input_is_refused_before_anything_is_written(tmp_path: Path) -> None:
@@ -204,19 +206,19 @@ def test_bad_input_is_refused_before_anything_is_written(tmp_path: Path) -> None
         "wrong type": {**good, "headings": good["headings"].assign(level="deux")},
     }
     for label, frames in cases.items():
-        with pytest.raises(pub.PublishInputError) as err:
+        with pytest.raises(errors.PublishInputError) as err:
             pub.publish(frames, tmp_path, run_id="bad")
         assert isinstance(err.value, PipelineError), label
         assert not any((tmp_path / "parquet").glob("*/_delta_log")), label
-    with pytest.raises(pub.PublishInputError):
+    with pytest.raises(errors.PublishInputError):
         pub.publish(good, tmp_path, run_id="bad run id with spaces")
-    with pytest.raises(pub.DatasetNotPublished):
-        pub.load("cells", data_dir=tmp_path)
+    with pytest.raises(errors.DatasetNotPublished):
+        read.load("cells", data_dir=tmp_path)
 
 
 def test_as_of_is_the_legal_date_and_refused_without_validity_columns(two_runs) -> None:  # noqa: ANN001
     data, *_ = two_runs
-    with pytest.raises(pub.AsOfNotSupported, match="version=") as err:
+    with pytest.raises(errors.AsOfNotSupported, match="version=") as err:
         pipeline.load("cells", as_of="2023-01-01", data_dir=data)
     assert isinstance(err.value, NotImplementedError) and isinstance(err.value, PipelineError)
 
@@ -239,22 +241,22 @@ def _failing_second_table(monkeypatch: pytest.MonkeyPatch, how) -> list[str]:  #
 def test_failure_mid_publish_rolls_back_and_no_reader_sees_a_partial_run(
         two_runs, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
     data, first, second, _, _ = two_runs
-    before = {n: pub.load(n, data_dir=data) for n in EXTRACTION}
+    before = {n: read.load(n, data_dir=data) for n in EXTRACTION}
 
     def boom() -> None:
         raise OSError("disk full")
 
     seen = _failing_second_table(monkeypatch, boom)
     third = run_frames(["a" * 64, "d" * 64], "run3")
-    with pytest.raises(pub.PublishFailed, match="disk full"):
+    with pytest.raises(errors.PublishFailed, match="disk full"):
         pub.publish(third, data, run_id="run3")
     assert seen == ["documents", "pages"]
-    assert pub.latest_run(data)["run_id"] == "run2"  # the run was not published
+    assert tables.latest_run(data)["run_id"] == "run2"  # the run was not published
     for name in EXTRACTION:
-        assert_same(pub.load(name, data_dir=data), before[name], name)
+        assert_same(read.load(name, data_dir=data), before[name], name)
         assert_same(pinned_by_record(data, name), before[name], name)
         assert_same(latest_delta(data, name), before[name], name)  # the committed table was restored
-    v = pub.list_versions("documents", data)
+    v = read.list_versions("documents", data)
     assert v[["run_id", "publish_action", "operation", "published"]].to_dict("records")[-2:] == [
         {"run_id": "run3", "publish_action": "publish", "operation": "WRITE", "published": False},
         {"run_id": "run3", "publish_action": "rollback", "operation": "RESTORE", "published": False},
@@ -269,17 +271,17 @@ def test_failure_mid_publish_rolls_back_and_no_reader_sees_a_partial_run(
     for name in EXTRACTION:
         old = before[name]
         expected = pd.concat([old[~old.doc_sha256.isin(["a" * 64, "d" * 64])], third[name]], ignore_index=True)
-        assert_same(pub.load(name, data_dir=data), expected, name)
+        assert_same(read.load(name, data_dir=data), expected, name)
 
 
 def test_a_killed_publish_is_invisible_through_the_run_record_and_undone_by_the_next(two_runs) -> None:  # noqa: ANN001
     data, first, second, _, _ = two_runs
-    before = {n: pub.load(n, data_dir=data) for n in EXTRACTION}
+    before = {n: read.load(n, data_dir=data) for n in EXTRACTION}
     # a real process dies (no rollback, no cleanup) right after committing the first table
     script = textwrap.dedent(f"""
         import os, sys
         sys.path.insert(0, {str(REPO)!r}); sys.path.insert(0, {str(Path(__file__).parent)!r})
-        import pipeline.publish as pub
+        import pipeline.store.publish as pub
         from test_publish import run_frames
         real, seen = pub._commit_table, []
         def commit(name, *a, **k):
@@ -293,10 +295,10 @@ def test_a_killed_publish_is_invisible_through_the_run_record_and_undone_by_the_
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert proc.returncode == 9, proc.stderr
     # guaranteed: readers pinning via the run record (and pipeline.load) see the last complete run
-    assert pub.latest_run(data)["run_id"] == "run2"
+    assert tables.latest_run(data)["run_id"] == "run2"
     for name in EXTRACTION:
         assert_same(pinned_by_record(data, name), before[name], name)
-        assert_same(pub.load(name, data_dir=data), before[name], name)
+        assert_same(read.load(name, data_dir=data), before[name], name)
     # documented, not hidden: a reader of the latest version of the committed table sees the killed run
     assert "e" * 64 in set(latest_delta(data, "documents").doc_sha256)
     assert_same(latest_delta(data, "pages"), before["pages"], "pages")
@@ -306,7 +308,7 @@ def test_a_killed_publish_is_invisible_through_the_run_record_and_undone_by_the_
     for name in EXTRACTION:
         old = before[name]
         expected = pd.concat([old[old.doc_sha256 != "c" * 64], fourth[name]], ignore_index=True)
-        assert_same(pub.load(name, data_dir=data), expected, name)
+        assert_same(read.load(name, data_dir=data), expected, name)
         assert_same(latest_delta(data, name), expected, name)
     history = DeltaTable(str(data / "parquet" / "documents")).history()
     rollback = next(h for h in history if h.get("publish_action") == "rollback")
@@ -321,11 +323,11 @@ def test_a_run_that_creates_a_table_and_fails_leaves_it_empty(tmp_path: Path, mo
         raise OSError("no space")
 
     monkeypatch.setattr(pub, "_write_run_record", no_space)
-    with pytest.raises(pub.PublishFailed, match="no space"):
+    with pytest.raises(errors.PublishFailed, match="no space"):
         pub.publish(run_frames(["b" * 64], "r2"), tmp_path, run_id="r2")
     assert latest_delta(tmp_path, "cells").empty  # created by the failed run, then emptied
-    with pytest.raises(pub.VersionNotFound):  # no published run pins it
-        pub.load("cells", run_id="r1", data_dir=tmp_path)
+    with pytest.raises(errors.VersionNotFound):  # no published run pins it
+        read.load("cells", run_id="r1", data_dir=tmp_path)
     assert len(latest_delta(tmp_path, "documents")) == 1
 
 
@@ -338,11 +340,11 @@ def test_a_schema_change_rewrites_the_table_in_one_commit(tmp_path: Path, monkey
     monkeypatch.setitem(DATASETS, "probe", evolved)
     result = pub.publish({"probe": rows("probe", ["b" * 64], 2, "v2")}, tmp_path, run_id="s2")
     assert result.commits["probe"].schema_rewrite and result.versions["probe"] == (0, 1)
-    df = pub.load("probe", data_dir=tmp_path)
+    df = read.load("probe", data_dir=tmp_path)
     assert list(df.columns) == ["doc_sha256", "page", "text", "page_label"]
     a = df[df.doc_sha256 == "a" * 64]
     assert a.page_label.isna().all() and a.text.str.endswith("v1").all()
-    old = pub.load("probe", version=0, data_dir=tmp_path)  # the old version keeps its dropped column
+    old = read.load("probe", version=0, data_dir=tmp_path)  # the old version keeps its dropped column
     assert list(old.columns) == ["doc_sha256", "page", "text", "page_label", "n_words"]
     assert old.n_words.tolist() == [0, 1, 0, 1]
 
@@ -351,7 +353,7 @@ def test_arrow_schema_of_a_table_is_the_declared_one(two_runs) -> None:  # noqa:
     data, *_ = two_runs
     for name in EXTRACTION:
         stored = pa.schema(DeltaTable(str(data / "parquet" / name)).schema().to_arrow())
-        assert pub.schema_of(DeltaTable(str(data / "parquet" / name))) == pub.declared_schema(dataset(name))
+        assert tables.schema_of(DeltaTable(str(data / "parquet" / name))) == tables.declared_schema(dataset(name))
         assert [f.nullable for f in stored] == [f.nullable for f in dataset(name).fields]
 
 

@@ -1,4 +1,4 @@
-"""pipeline.nlp / pipeline.references: references, dates, issuers and people (docs/DOMAIN.md §1, §7)."""
+"""pipeline.parsing.nlp / pipeline.records.references: references, dates, issuers and people (docs/DOMAIN.md §1, §7)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,14 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from pipeline.nlp import build_nlp, get_nlp, tokenizer_mode
-from pipeline.references import (
-    citation_graph,
+from pipeline.parsing.nlp import build_nlp, get_nlp, tokenizer_mode
+from pipeline.records.citations import citation_graph
+from pipeline.records.people import find_people, people_from_document
+from pipeline.records.references import (
     find_dates,
-    find_people,
     find_references,
     issuer_from_number,
     normalize_doc_number,
-    people_from_document,
     references_from_document,
 )
 from schemas import dataset
@@ -275,7 +274,7 @@ def test_bentre_caption_conflict(docs) -> None:
 
 
 def test_legal_frames_are_typed(docs) -> None:
-    from pipeline.amendments import legal_frames
+    from pipeline.records.amendments import legal_frames
 
     frames = legal_frames(docs["vinhlong-33-2022"])
     for name, df in frames.items():
@@ -286,7 +285,7 @@ def test_legal_frames_are_typed(docs) -> None:
 
 
 def test_citation_graph_knows_the_missing_base(docs) -> None:
-    from pipeline.datasets import document_frames
+    from pipeline.records.datasets import document_frames
 
     refs, documents = [], []
     for d in docs.values():

@@ -8,9 +8,10 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-import pipeline.publish as pub
-from pipeline.datasets import frame
-from pipeline.release_diff import compare, release_diff, run_release_diff, to_markdown
+import pipeline.store.publish as pub
+from pipeline.core import errors
+from pipeline.records.datasets import frame
+from pipeline.store.release_diff import compare, release_diff, run_release_diff, to_markdown
 from schemas import Dataset, dataset, fields
 from schemas.datasets import DATASETS
 
@@ -72,7 +73,7 @@ def test_run_report_covers_every_dataset_the_run_committed(runs: Path) -> None:
     assert "| documents | 0 → 1 | 2 | 3 | 1 | 0 | 0 | no |" in md
     assert "- changed values per column: `page` 1, `text` 1" in md
     assert "| cells | new → 0 | 0 | 6 | 6 | 0 | 0 | no |" in to_markdown(first)
-    with pytest.raises(pub.VersionNotFound):
+    with pytest.raises(errors.VersionNotFound):
         run_release_diff("nope", runs)
 
 

@@ -1,4 +1,4 @@
-"""pipeline.report_html: the diff report is one self-contained page that headless Chromium renders
+"""pipeline.versions.report_html: the diff report is one self-contained page that headless Chromium renders
 with the model titles, the highlighted changes, the values and the page links visible."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from test_consolidate import N30, N33, ingested_vinhlong
 
-from pipeline.diff import diff
-from pipeline.report_html import render_html
+from pipeline.versions.diff import diff
+from pipeline.versions.report_html import render_html
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -23,7 +23,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, object]:
-    from pipeline.publish import load
+    from pipeline.store.read import load
 
     data = ingested_vinhlong(tmp_path_factory)
     consolidated = load("norms_consolidated", data_dir=data)

@@ -1,4 +1,4 @@
-"""pipeline.units and schemas/units.csv: every printed unit string of docs/DOMAIN.md §5."""
+"""pipeline.parsing.units and schemas/units.csv: every printed unit string of docs/DOMAIN.md §5."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.units import UNITS, convert, normalize_unit_key, parse_unit
+from pipeline.parsing.units import UNITS, convert, normalize_unit_key, parse_unit
 
 # Every printed string of DOMAIN §5 (plus §2.3 bases, §2.5 labels, §6 value words), as printed.
 PRINTED: dict[str, str] = {

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipeline.datasets import frame
-from pipeline.normalize import domain_frames
-from pipeline.validate import FrameInvalid, declared_counts, validate_frame
+from pipeline.core.errors import FrameInvalid
+from pipeline.records.datasets import frame
+from pipeline.records.domain import domain_frames
+from pipeline.records.validate import declared_counts, validate_frame
 from schemas import dataset
 from tests.test_normalize import HEADINGS, H, doc, norm_table
 
@@ -57,7 +58,8 @@ def test_validate_frame_rejects_bad_frames():
 
 
 def test_decimal_values_survive_publishing(tmp_path):
-    from pipeline.publish import load, publish
+    from pipeline.store.publish import publish
+    from pipeline.store.read import load
 
     frames = domain_frames(doc([norm_table()], lines=DECL))
     publish(frames, data_dir=tmp_path)

@@ -1,4 +1,4 @@
-"""pipeline.values: every value form of docs/DOMAIN.md §6, scale labels (§2.5), basis lines (§2.3)."""
+"""pipeline.parsing.values: every value form of docs/DOMAIN.md §6, scale labels (§2.5), basis lines (§2.3)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from babel.numbers import format_decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.values import parse_basis, parse_money_vnd, parse_number, parse_scale_label, parse_value
+from pipeline.parsing.values import parse_basis, parse_money_vnd, parse_number, parse_scale_label, parse_value
 
 D = Decimal
 
@@ -396,7 +396,7 @@ def test_parse_scale_label_never_raises(raw: str) -> None:
 
 
 def test_basis_units_are_in_the_unit_table() -> None:
-    from pipeline.units import parse_unit
+    from pipeline.parsing.units import parse_unit
 
     for raw, _, unit in BASES:
         assert parse_unit(unit).known, (raw, unit)

@@ -41,7 +41,7 @@ def data_dictionary() -> str:
 def cli_reference() -> str:
     from typer.testing import CliRunner
 
-    from pipeline.cli import app
+    from pipeline.app.cli import app
 
     runner = CliRunner()
     top = runner.invoke(app, ["--help"], env={"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"})

@@ -26,55 +26,27 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from pipeline.errors import ConsolidationError, PipelineError  # noqa: F401 - re-exported
+from pipeline.core.errors import ConsolidationError, DatasetNotPublished
+from pipeline.core.missing import none_if_missing
+from pipeline.records.citations import citation_graph
+from pipeline.records.datasets import frame
+from pipeline.store.publish import publish
+from pipeline.store.read import load
 
-__all__ = ["ConsolidationError", "build", "consolidate", "in_force", "load_inputs", "parse_as_of",
-           "publish_consolidated"]
+__all__ = ["build", "consolidate", "load_inputs", "publish_consolidated"]
 
 _SUPERSEDING = ("replace", "repeal", "amend", "correct")
 _NO_APPENDIX = re.compile(r"(?i)^\s*ph[uụ]\s*l[uụ]c\s+([IVXLC]+|\d+)\b")
 
 
-def parse_as_of(value: str | date | datetime) -> date:
-    """'2023-01-01', '01/01/2023', a date or a datetime → date; anything else is ConsolidationError."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    s = str(value).strip()
-    try:
-        return date.fromisoformat(s)
-    except ValueError:
-        pass
-    m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", s)
-    if m:
-        try:
-            return date(int(m[3]), int(m[2]), int(m[1]))
-        except ValueError:
-            pass
-    raise ConsolidationError(f"as-of date {value!r}: give YYYY-MM-DD or DD/MM/YYYY")
-
-
-def _none(x: Any) -> Any:
-    """pandas missing values (NA, NaN, NaT) → None; anything else unchanged."""
-    if x is None:
-        return None
-    try:
-        if pd.isna(x):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return x
-
-
 def _as_list(x: Any) -> list[str]:
-    x = _none(x) if not isinstance(x, list | tuple) and not hasattr(x, "tolist") else x
+    x = none_if_missing(x) if not isinstance(x, list | tuple) and not hasattr(x, "tolist") else x
     if x is None:
         return []
     return [str(v) for v in (x.tolist() if hasattr(x, "tolist") else x)]
@@ -96,10 +68,9 @@ def _compact_label(label: str | None) -> str | None:
     return re.sub(r"\s+", "", s).rstrip(".")
 
 
-def _article(address: str | None) -> list[str]:
-    """The provision of a positional address in the amendments' form: 'DIEU_3A' → ['Điều3a']; [] otherwise."""
-    parts = (address or "").split("/")
-    m = re.fullmatch(r"DIEU_(\d+)([A-Z]?)", parts[1]) if len(parts) > 1 else None
+def _article(provision: str | None) -> list[str]:
+    """A row's provision in the amendments' form: 'DIEU_3A' → ['Điều3a']; [] otherwise."""
+    m = re.fullmatch(r"DIEU_(\d+)([A-Z]?)", none_if_missing(provision) or "")
     return [f"Điều{m[1]}{m[2].lower()}"] if m else []
 
 
@@ -153,7 +124,7 @@ def _choose_renderings(documents: pd.DataFrame, norm_items: pd.DataFrame) -> tup
     counts = norm_items.groupby("doc_sha256").size().to_dict() if len(norm_items) else {}
     by_number: dict[str, list[str]] = {}
     for r in documents.itertuples(index=False):
-        key = _none(r.doc_number) or r.doc_sha256
+        key = none_if_missing(r.doc_number) or r.doc_sha256
         by_number.setdefault(key, []).append(r.doc_sha256)
     chosen, others = {}, {}
     for key, shas in by_number.items():
@@ -167,29 +138,27 @@ def consolidate(norm_items: pd.DataFrame, amendments: pd.DataFrame, documents: p
                 cited_dates: dict[str, date] | None = None) -> pd.DataFrame:
     """The ``norms_consolidated`` frame (see the module docstring). ``cited_dates`` maps the number
     of a document known only from references to its date (a lower bound of its validity)."""
-    from pipeline.datasets import frame
-
     cited_dates = cited_dates or {}
     chosen, others = _choose_renderings(documents, norm_items)
     chosen_shas = set(chosen.values())
     docs = documents[documents.doc_sha256.isin(chosen_shas)]
-    doc_eff = {r.doc_sha256: _none(r.effective_date) for r in docs.itertuples(index=False)}
-    sha_of = {(_none(r.doc_number) or r.doc_sha256): r.doc_sha256 for r in docs.itertuples(index=False)}
+    doc_eff = {r.doc_sha256: none_if_missing(r.effective_date) for r in docs.itertuples(index=False)}
+    sha_of = {(none_if_missing(r.doc_number) or r.doc_sha256): r.doc_sha256 for r in docs.itertuples(index=False)}
 
     ops: list[_Op] = []
     for r in amendments[amendments.doc_sha256.isin(chosen_shas)].itertuples(index=False):
         flags: list[str] = []
-        eff = _none(r.effective_date)
+        eff = none_if_missing(r.effective_date)
         if eff is None and doc_eff.get(r.doc_sha256) is not None:
             eff = doc_eff[r.doc_sha256]
             flags.append("effective_date_from_documents")
         elif eff is None:
             flags.append("effective_date_unknown")
-        ops.append(_Op(_none(r.amending_doc_number) or r.doc_sha256, r.doc_sha256, r.operation,
-                       _none(r.target_doc_number), r.target_path, _none(r.new_label),
-                       _none(r.source_label) or (_none(r.amending_doc_number) or r.doc_sha256),
+        ops.append(_Op(none_if_missing(r.amending_doc_number) or r.doc_sha256, r.doc_sha256, r.operation,
+                       none_if_missing(r.target_doc_number), r.target_path, none_if_missing(r.new_label),
+                       none_if_missing(r.source_label) or (none_if_missing(r.amending_doc_number) or r.doc_sha256),
                        tuple(_as_list(r.source_appendices)), tuple(_as_list(r.source_sections)), eff,
-                       _none(r.page), tuple(flags)))
+                       none_if_missing(r.page), tuple(flags)))
     ops.sort(key=lambda o: (o.effective or date.max, o.doc_number, o.clause))
     ops_by_doc: dict[str, list[_Op]] = {}
     for o in ops:
@@ -207,7 +176,7 @@ def consolidate(norm_items: pd.DataFrame, amendments: pd.DataFrame, documents: p
     sections_with_rows: set[tuple[str, str, str]] = set()
     ni = norm_items[norm_items.doc_sha256.isin(chosen_shas)]
     for rec in ni.to_dict("records"):
-        rec = {k: _none(v) if not isinstance(v, list | tuple) and not hasattr(v, "tolist") else v
+        rec = {k: none_if_missing(v) if not isinstance(v, list | tuple) and not hasattr(v, "tolist") else v
                for k, v in rec.items()}
         sha = rec["doc_sha256"]
         number = rec["doc_number"] or sha
@@ -239,7 +208,7 @@ def consolidate(norm_items: pd.DataFrame, amendments: pd.DataFrame, documents: p
             note = f"in force from {valid_from or '?'} by {op.doc_number} {op.clause_short} ({op.text})"
         else:
             base = base_of(number)
-            model_path = "/".join([number, *([pl] if pl else _article(rec["norm_address"])), *model_tail])
+            model_path = "/".join([number, *([pl] if pl else _article(rec.get("provision"))), *model_tail])
             valid_from = doc_eff.get(sha)
             if valid_from is None:
                 flags.append("effective_date_unknown")
@@ -342,22 +311,11 @@ def _supersede(row: dict[str, Any], o: _Op) -> None:
                                      f"{o.doc_number} {o.clause_short} ({o.text})")
 
 
-def in_force(consolidated: pd.DataFrame, as_of: str | date | datetime) -> pd.DataFrame:
-    """Rows in force on ``as_of``: valid_from <= as_of < valid_to (or valid_to open). Rows whose
-    valid_from is unknown are never in force (they cannot be placed in time; they stay flagged)."""
-    d = parse_as_of(as_of)
-    vf = consolidated["valid_from"].map(lambda x: _none(x) is not None and x <= d)
-    vt = consolidated["valid_to"].map(lambda x: _none(x) is None or d < x)
-    return consolidated[vf.astype(bool) & vt.astype(bool)].reset_index(drop=True)
-
-
 # ---------------------------------------------------------------- I/O edge
 
 
 def load_inputs(data_dir: Path | str) -> dict[str, Any]:
     """The published inputs of a consolidation; ConsolidationError names what is missing."""
-    from pipeline.publish import DatasetNotPublished, load
-
     out: dict[str, Any] = {}
     for name in ("norm_items", "amendments", "documents"):
         try:
@@ -369,12 +327,12 @@ def load_inputs(data_dir: Path | str) -> dict[str, Any]:
     try:
         nodes = load("citation_nodes", data_dir=data_dir)
         for r in nodes.itertuples(index=False):
-            if _none(r.signing_date) is not None and not bool(_none(r.is_ingested)):
+            if none_if_missing(r.signing_date) is not None and not bool(none_if_missing(r.is_ingested)):
                 cited[r.doc_number] = r.signing_date
     except DatasetNotPublished:
         refs = load("references", data_dir=data_dir)
         for r in refs.itertuples(index=False):
-            if _none(r.cited_number) and _none(r.cited_date) and r.cited_number not in cited:
+            if none_if_missing(r.cited_number) and none_if_missing(r.cited_date) and r.cited_number not in cited:
                 cited[r.cited_number] = r.cited_date
     out["cited_dates"] = cited
     return out
@@ -389,9 +347,6 @@ def build(data_dir: Path | str) -> pd.DataFrame:
 def publish_consolidated(data_dir: Path | str) -> tuple[pd.DataFrame, Any]:
     """Rebuild ``norms_consolidated`` from the published inputs and publish it (one commit, the
     whole dataset). Returns the frame and the PublishResult."""
-    from pipeline.publish import DatasetNotPublished, load, publish
-    from pipeline.references import citation_graph
-
     df = build(data_dir)
     frames: dict[str, pd.DataFrame] = {"norms_consolidated": df}
     try:  # the citation graph spans documents too: rebuilt from every published reference

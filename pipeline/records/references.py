@@ -1,6 +1,6 @@
-"""Legal references, dates and people in Vietnamese documents (docs/DOMAIN.md §1, §4, §7.19-21).
+"""Legal references and dates in Vietnamese documents (docs/DOMAIN.md §1, §4, §7.19-20).
 
-The spaCy pipeline of ``pipeline.nlp`` marks the entities; this module turns them into rows:
+The spaCy pipeline of ``pipeline.parsing.nlp`` marks the entities; this module turns them into rows (people: ``people``; the graph: ``citations``):
 which document is cited (number normalized, raw kept), its type, date and issuing body, how
 the citing document uses it, and the sentence it sits in. Pure functions: a ``Document`` or a
 string in, dicts or frames out. Nothing here reads files.
@@ -9,23 +9,18 @@ string in, dicts or frames out. Nothing here reads files.
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import pandas as pd
-
 from extractors.model import Document
-from pipeline.dates import parse_vn_date
-from pipeline.nlp import get_nlp
+from pipeline.core.text import nfc
+from pipeline.parsing.dates import parse_vn_date
+from pipeline.parsing.nlp import get_nlp
+from pipeline.records.doc_text import body_text, cell_texts, entities, sentence_bounds, squash
 
 __all__ = [
-    "TYPE_CODES", "BodyText", "body_text", "citation_graph", "find_dates", "find_people", "find_references",
-    "issuer_from_number", "normalize_doc_number", "people_from_document", "references_from_document",
-    "type_from_number",
+    "TYPE_CODES", "doc_number_of", "find_dates", "find_references", "issuer_from_number", "normalize_doc_number",
+    "references_from_document", "type_from_number",
 ]
 
 # type code printed in a number ("QĐ" in "04/2021/QĐ-UBND") -> document type
@@ -60,14 +55,6 @@ _STANDARD_RX = re.compile(r"(?P<std>TCVN|QCVN|ISO)\s*(?P<num>\d+(?:\s*-\s*\d+)*)
 _PRODUCT_RX = re.compile(r"(?P<code>[A-ZĐ]{1,4})\s*(?P<num>\d{3,6})")
 
 
-def _nfc(s: str) -> str:
-    return unicodedata.normalize("NFC", s)
-
-
-def _squash(s: str) -> str:
-    return " ".join(_nfc(s).split())
-
-
 # ---------------------------------------------------------------------------------------------
 # numbers
 # ---------------------------------------------------------------------------------------------
@@ -77,7 +64,7 @@ def normalize_doc_number(raw: str | None) -> tuple[str | None, list[str]]:
     '…../2022/QĐ-UBND' → None (a draft placeholder). Returns (number, flags)."""
     if not raw:
         return None, []
-    s = _squash(raw)
+    s = squash(raw)
     m = _NUMBER_RX.search(s)
     if m is None:
         return None, ["number_unparsed"]
@@ -160,7 +147,7 @@ _ISSUER_RX = re.compile(
 
 
 def _canonical_issuer(raw: str) -> str:
-    s = _squash(raw)
+    s = squash(raw)
     s = re.sub(r"^Bộ trưởng\s+", "", s)
     s = re.sub(r"^(?:UBND|Ủy ban Nhân dân|Uỷ ban nhân dân|Ủy ban nhân dân)\b", "Ủy ban nhân dân", s, flags=re.I)
     s = re.sub(r"^HĐND\b", "Hội đồng nhân dân", s)
@@ -199,41 +186,8 @@ def _relation(prefix: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# sentences
-# ---------------------------------------------------------------------------------------------
-_BOUNDARY_BACK = re.compile(r"(?:[.;!?](?=\s)|\n(?=\s*(?:\(|Số\b|[-–+•]\s|\d+(?:\.\d+)*\.?\s|Điều\s+\d|[IVX]+\.\s|Căn cứ)))")
-_BOUNDARY_FWD = re.compile(r"(?:[.;!?](?=\s|$)|\n(?=\s*(?:\(|Số\b|[-–+•]\s|\d+(?:\.\d+)*\.?\s|Điều\s+\d|[IVX]+\.\s|Căn cứ)))")
-_MAX_CONTEXT = 600
-
-
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    """Bounds of the sentence around [start, end): the nearest '.', ';' or list-item line break
-    before and after (a '.' inside 'TP. Hà Nội' may cut a sentence short; capped in length)."""
-    lo = max(0, start - _MAX_CONTEXT)
-    a = lo
-    for m in _BOUNDARY_BACK.finditer(text, lo, start):
-        a = m.end()
-    m2 = _BOUNDARY_FWD.search(text, end, min(len(text), end + _MAX_CONTEXT))
-    b = m2.end() if m2 else min(len(text), end + _MAX_CONTEXT)
-    return a, b
-
-
-# ---------------------------------------------------------------------------------------------
 # text-level finders
 # ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Ent:
-    label: str
-    kind: str  # the pattern id (canonical type for DOC_TYPE)
-    start: int  # token index
-    end: int
-    cstart: int
-    cend: int
-    text: str
-
-
-def _ents(doc: Any) -> list[_Ent]:
-    return [_Ent(e.label_, e.ent_id_, e.start, e.end, e.start_char, e.end_char, e.text) for e in doc.ents]
 
 
 _GAP_BEFORE_NUMBER = {"số", ":", ","}
@@ -252,9 +206,9 @@ def _date_row(raw: str) -> tuple[date | None, list[str]]:
 def find_dates(text: str) -> list[dict[str, Any]]:
     """Every date phrase in ``text``: {raw, date, start, end, flags}. Blank drafts ("ngày tháng
     năm 2022", "ngày /7/2025") are returned with date None and flag date_unparsed."""
-    doc = get_nlp()(_nfc(text))
+    doc = get_nlp()(nfc(text))
     out = []
-    for e in _ents(doc):
+    for e in entities(doc):
         if e.label == "DATE":
             d, flags = _date_row(e.text)
             out.append({"raw": e.text, "date": d, "start": e.cstart, "end": e.cend, "flags": flags})
@@ -263,7 +217,7 @@ def find_dates(text: str) -> list[dict[str, Any]]:
 
 def _references_in_doc(doc: Any, text: str, citing_number: str | None,
                        whole_context: bool = False) -> list[dict[str, Any]]:
-    ents = _ents(doc)
+    ents = entities(doc)
     rows: list[dict[str, Any]] = []
     for i, e in enumerate(ents):
         if e.label not in ("DOC_NUMBER", "STANDARD", "PRODUCT_CODE"):
@@ -275,7 +229,7 @@ def _references_in_doc(doc: Any, text: str, citing_number: str | None,
         if e.label == "DOC_NUMBER":
             number, nflags = normalize_doc_number(e.text)
             flags += nflags
-            m = _NUMBER_RX.search(_nfc(e.text))
+            m = _NUMBER_RX.search(nfc(e.text))
             if m is not None:  # trim what the greedy token pattern took beyond the number
                 raw = re.sub(r"^s[ốo]\s*:?\s*", "", m[0], flags=re.IGNORECASE).strip()
                 end_char = e.cstart + m.end()
@@ -328,15 +282,15 @@ def _references_in_doc(doc: Any, text: str, citing_number: str | None,
         if whole_context:
             a, b = 0, len(text)
         else:
-            a, b = _sentence(text, type_start, end_char)
-        context = _squash(text[a:b])
-        prefix = _squash(text[a:type_start])
+            a, b = sentence_bounds(text, type_start, end_char)
+        context = squash(text[a:b])
+        prefix = squash(text[a:type_start])
         is_self = bool(number and citing_number and number == citing_number)
         relation = _relation(prefix)
         if relation != "issued_with" and is_self:
             relation = "self"
         line_prefix = text[text.rfind("\n", 0, e.cstart) + 1:e.cstart].strip()
-        if e.label == "DOC_NUMBER" and not line_prefix and re.match(r"Số\b", _squash(e.text)):
+        if e.label == "DOC_NUMBER" and not line_prefix and re.match(r"Số\b", squash(e.text)):
             is_self, relation = True, "self"  # the number line, also when left blank ("Số: /SNNMT-…")
         if (relation == "issued_with" and citing_number and number and not is_self
                 and e.label == "DOC_NUMBER" and number.split("/")[-1] == citing_number.split("/")[-1]):
@@ -356,125 +310,17 @@ def find_references(text: str, citing_number: str | None = None) -> list[dict[st
     """References in a snippet: {cited_number, cited_number_raw, cited_type, cited_date,
     cited_date_raw, cited_issuer, cited_issuer_raw, relation, is_self, mention_context, start,
     end, legal_flags}, in text order. ``citing_number`` (normalized) marks self references."""
-    s = _nfc(text)
+    s = nfc(text)
     citing, _ = normalize_doc_number(citing_number)
     return _references_in_doc(get_nlp()(s), s, citing)
 
 
 # ---------------------------------------------------------------------------------------------
-# people
-# ---------------------------------------------------------------------------------------------
-_POSITIONS = (
-    "Phó Chi cục trưởng", "Chi cục trưởng", "Phó Cục trưởng", "Cục trưởng", "Phó Giám đốc", "Giám đốc",
-    "Phó Trưởng phòng", "Trưởng phòng", "Phó Chủ tịch", "Chủ tịch", "Phó Trưởng ban", "Trưởng ban",
-    "Phó Chánh Văn phòng", "Chánh Văn phòng", "Phó Bí thư", "Bí thư", "Phó Viện trưởng", "Viện trưởng",
-    "Phó Hiệu trưởng", "Hiệu trưởng", "Phó Tổng Giám đốc", "Tổng Giám đốc", "Phó Trưởng", "Trưởng", "Chuyên viên",
-    "Kế toán trưởng", "Thư ký",
-)
-_POSITION_RX = re.compile(r"^(?P<title>" + "|".join(re.escape(p) for p in _POSITIONS) + r")\b\s*(?P<unit>.*)$",
-                          re.IGNORECASE)
-_ROLE_RX = re.compile(r"^\s*(?:[-–,]\s*)(?P<role>[^;(),\n]*?)\s*(?=[;(),]|$)")
-_ORG_HEAD = re.compile(r"\b(?:Sở|Ban|Chi cục|Trung tâm|Liên minh|UBND|Ủy ban|Uỷ ban|Phòng|Hội|Cục|Bộ|Văn phòng|"
-                       r"Công ty|Hợp tác xã|HTX|Đài|Báo|Trường|Viện|Tỉnh ủy|Tỉnh đoàn)\b")
-
-
-def _split_role(role: str) -> tuple[str | None, str | None]:
-    if m := _POSITION_RX.match(role):
-        unit = m["unit"].strip(" ,-–") or None
-        return m["title"], unit
-    return None, None
-
-
-def _organization(text: str, start: int) -> str | None:
-    """The body a bracketed person list sits under: 'Sở Nông nghiệp và Môi trường (Bà …'."""
-    depth, i = 0, start - 1
-    while i >= 0:
-        ch = text[i]
-        if ch == ")":
-            depth += 1
-        elif ch == "(":
-            if depth == 0:
-                seg = _squash(re.split(r"[;.]\s|\)\s*", text[max(0, i - 300):i])[-1])
-                heads = list(_ORG_HEAD.finditer(seg))
-                return seg[heads[0].start():].strip(" ,-–:") or None if heads else None
-            depth -= 1
-        i -= 1
-    return None
-
-
-def _people_in_doc(doc: Any, text: str, whole_context: bool = False) -> list[dict[str, Any]]:
-    rows = []
-    for e in _ents(doc):
-        if e.label != "PERSON":
-            continue
-        honorific, _, name = _squash(e.text).partition(" ")
-        role = None
-        if m := _ROLE_RX.match(" ".join(text[e.cend:e.cend + 300].split())):
-            role = m["role"].strip() or None
-        title, unit = _split_role(role) if role else (None, None)
-        a, b = (0, len(text)) if whole_context else _sentence(text, e.cstart, e.cend)
-        rows.append({
-            "honorific": honorific[:1].upper() + honorific[1:], "person_name": name, "person_role": role,
-            "person_title": title, "person_unit": unit, "organization": _organization(text, e.cstart),
-            "mention_context": _squash(text[a:b]), "start": e.cstart, "end": e.cend,
-        })
-    return rows
-
-
-def find_people(text: str) -> list[dict[str, Any]]:
-    """People in a snippet: {honorific, person_name, person_role, person_title, person_unit,
-    organization, mention_context, start, end}."""
-    s = _nfc(text)
-    return _people_in_doc(get_nlp()(s), s)
-
-
-# ---------------------------------------------------------------------------------------------
 # documents
 # ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class BodyText:
-    """The body lines of a document joined with newlines, and where each line starts."""
-
-    text: str
-    starts: list[int]  # char offset of each line
-    pages: list[int]  # page of each line
-    tops: list[float]  # top of each line's bbox
-
-    def page_at(self, offset: int) -> int | None:
-        import bisect
-
-        i = bisect.bisect_right(self.starts, offset) - 1
-        return self.pages[i] if 0 <= i < len(self.pages) else None
 
 
-def body_text(doc: Document) -> BodyText:
-    parts: list[str] = []
-    starts, pages, tops = [], [], []
-    pos = 0
-    for p in doc.pages:
-        for ln in p.lines:
-            t = _nfc(ln.text)
-            starts.append(pos)
-            pages.append(p.page)
-            tops.append(ln.bbox[1])
-            parts.append(t)
-            pos += len(t) + 1
-    return BodyText("\n".join(parts), starts, pages, tops)
-
-
-_PREFILTER = re.compile(r"\d|[Bb]à\s|[Ôô]ng\s")
-
-
-def _cell_texts(doc: Document) -> list[tuple[Any, str]]:
-    out = []
-    for t in doc.tables:
-        for c in sorted(t.cells, key=lambda c: (c.row, c.col)):
-            if c.text and _PREFILTER.search(c.text):
-                out.append(((t.index, c.row, c.col, c.page), _nfc(c.text)))
-    return out
-
-
-def _doc_number(doc: Document) -> str | None:
+def doc_number_of(doc: Document) -> str | None:
     return normalize_doc_number(doc.meta.doc_number)[0] if doc.meta.doc_number else None
 
 
@@ -482,13 +328,13 @@ def references_from_document(doc: Document) -> list[dict[str, Any]]:
     """Rows of the ``references`` dataset: body text first (sentences may span lines and
     pages), then every table cell, in table/row/column order."""
     nlp = get_nlp()
-    citing = _doc_number(doc)
+    citing = doc_number_of(doc)
     rows: list[dict[str, Any]] = []
     body = body_text(doc)
     for r in _references_in_doc(nlp(body.text), body.text, citing):
         rows.append({**r, "page": body.page_at(r["start"]), "source_kind": "body", "table_index": None,
                      "row": None, "col": None})
-    cells = _cell_texts(doc)
+    cells = cell_texts(doc)
     for (key, text), sdoc in zip(cells, nlp.pipe(t for _, t in cells), strict=True):
         ti, row, col, page = key
         for r in _references_in_doc(sdoc, text, citing, whole_context=True):
@@ -500,71 +346,3 @@ def references_from_document(doc: Document) -> list[dict[str, Any]]:
     return out
 
 
-def people_from_document(doc: Document) -> list[dict[str, Any]]:
-    """Rows of the ``people`` dataset (body text, then table cells)."""
-    nlp = get_nlp()
-    rows: list[dict[str, Any]] = []
-    body = body_text(doc)
-    for r in _people_in_doc(nlp(body.text), body.text):
-        rows.append({**r, "page": body.page_at(r["start"]), "source_kind": "body", "table_index": None,
-                     "row": None, "col": None})
-    cells = [(k, t) for k, t in _cell_texts(doc) if re.search(r"[Bb]à\s|[Ôô]ng\s", t)]
-    for (key, text), sdoc in zip(cells, nlp.pipe(t for _, t in cells), strict=True):
-        ti, row, col, page = key
-        for r in _people_in_doc(sdoc, text, whole_context=True):
-            rows.append({**r, "page": page, "source_kind": "table", "table_index": ti, "row": row, "col": col})
-    number = _doc_number(doc)
-    return [{"doc_sha256": doc.sha256, "person_index": i, "doc_number": number,
-             **{k: v for k, v in r.items() if k not in ("start", "end")}} for i, r in enumerate(rows)]
-
-
-# ---------------------------------------------------------------------------------------------
-# the citation graph
-# ---------------------------------------------------------------------------------------------
-def _mode(values: Iterable[Any]) -> Any:
-    vals = [v for v in values if v is not None and not (isinstance(v, float) and pd.isna(v)) and v is not pd.NA]
-    if not vals:
-        return None
-    return Counter(vals).most_common(1)[0][0]
-
-
-def citation_graph(references: pd.DataFrame | Sequence[dict[str, Any]],
-                   documents: pd.DataFrame | Sequence[dict[str, Any]] | None = None) -> dict[str, pd.DataFrame]:
-    """Nodes and edges of the citation graph from ``references`` rows (and ``documents`` rows,
-    which mark the ingested nodes and give their own metadata). A document that is only cited
-    (04/2021/QĐ-UBND) is a node with ``is_ingested`` false and the type, issuer and date the
-    references give (the most frequent value). Self references are not edges."""
-    from pipeline.datasets import frame
-
-    refs = pd.DataFrame(list(references) if not isinstance(references, pd.DataFrame) else references)
-    docs = pd.DataFrame(list(documents) if documents is not None and not isinstance(documents, pd.DataFrame)
-                        else documents if documents is not None else [])
-    nodes: dict[str, dict[str, Any]] = {}
-    for d in docs.astype(object).where(docs.notna(), None).to_dict("records") if len(docs) else []:
-        num = normalize_doc_number(d.get("doc_number"))[0] if d.get("doc_number") else None
-        if num is None:
-            continue
-        nodes[num] = {"doc_number": num, "is_ingested": True, "ingested_sha256": d.get("doc_sha256"),
-                      "doc_type": d.get("doc_type"), "issuer": d.get("issuer"),
-                      "signing_date": d.get("signing_date"), "n_citations": 0, "n_citing_docs": 0,
-                      "number_variants": []}
-    edges: list[dict[str, Any]] = []
-    if len(refs):
-        cited = refs[refs["cited_number"].notna() & refs["cited_type"].notna()]
-        for num, g in cited.groupby("cited_number", sort=True):
-            others = g[~g["is_self"].astype(bool)]
-            node = nodes.setdefault(num, {
-                "doc_number": num, "is_ingested": False, "ingested_sha256": None, "doc_type": _mode(g["cited_type"]),
-                "issuer": _mode(g["cited_issuer"]), "signing_date": _mode(g["cited_date"]), "n_citations": 0,
-                "n_citing_docs": 0, "number_variants": []})
-            node["n_citations"] = int(len(others))
-            node["n_citing_docs"] = int(others["citing_doc_number"].nunique())
-            node["number_variants"] = sorted({str(v) for v in g["cited_number_raw"].dropna()})
-            for citing, eg in others.groupby("citing_doc_number", sort=True):
-                edges.append({
-                    "citing_doc_number": citing, "cited_number": num, "cited_type": _mode(eg["cited_type"]),
-                    "relations": sorted(set(eg["relation"].dropna())), "n_citations": int(len(eg)),
-                    "pages": sorted({int(p) for p in eg["page"].dropna()}),
-                })
-    return {"citation_nodes": frame("citation_nodes", sorted(nodes.values(), key=lambda n: n["doc_number"])),
-            "citation_edges": frame("citation_edges", edges)}

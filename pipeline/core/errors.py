@@ -75,7 +75,7 @@ class TooLarge(PipelineError):
 
 
 # --- Sources and fetching (manifest, fetch, raw store) ----------------------------------------
-# Every error raised by ``pipeline.fetch`` answers "does retrying make sense?" through
+# Every error raised by ``pipeline.sources.fetch`` answers "does retrying make sense?" through
 # ``is_retryable(exc)``: the subclasses below carry a ``retryable`` attribute; every other
 # classified error (NotAPdf, TooLarge, ChecksumMismatch, ...) is permanent.
 

@@ -7,7 +7,7 @@ both versions have differs (columns only one version has are reported as schema 
 row changes). ``run_release_diff(run_id)`` does it for every dataset a run committed, against the
 version the previous run pinned; ``to_markdown`` renders either.
 
-Reads only through ``pipeline.publish``; the comparison itself is pure.
+Reads only through ``pipeline.store.read`` / ``pipeline.store.tables``; the comparison itself is pure.
 """
 
 from __future__ import annotations
@@ -22,15 +22,9 @@ from typing import Any
 
 import pyarrow as pa
 
-from pipeline.publish import (
-    DEFAULT_DATA_DIR,
-    VersionNotFound,
-    latest_run,
-    read_arrow,
-    run_record,
-    run_records,
-    table_schema,
-)
+from pipeline.core.errors import VersionNotFound
+from pipeline.store.read import read_arrow, table_schema
+from pipeline.store.tables import DEFAULT_DATA_DIR, latest_run, run_record, run_records
 from schemas import dataset
 
 _NAN = ("NaN",)

@@ -11,7 +11,6 @@ amending document's effective date. Pure functions; nothing here reads files.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -19,14 +18,12 @@ from typing import Any
 import pandas as pd
 
 from extractors.model import Document
-from pipeline.dates import find_effective_date
-from pipeline.references import (
-    body_text,
-    find_references,
-    normalize_doc_number,
-    people_from_document,
-    references_from_document,
-)
+from pipeline.core.text import nfc
+from pipeline.parsing.dates import find_effective_date
+from pipeline.records.datasets import frame
+from pipeline.records.doc_text import body_text
+from pipeline.records.people import people_from_document
+from pipeline.records.references import find_references, normalize_doc_number, references_from_document
 
 __all__ = ["amendments_from_document", "effective_clause", "legal_frames", "parse_amendment_clause"]
 
@@ -48,12 +45,8 @@ _COMPONENTS: list[tuple[str, re.Pattern[str], str]] = [
 ]
 
 
-def _nfc(s: str) -> str:
-    return unicodedata.normalize("NFC", s)
-
-
 def _squash(s: str) -> str:
-    return " ".join(_nfc(s).split())
+    return " ".join(nfc(s).split())
 
 
 def _label(kind: str, raw: str) -> str:
@@ -126,7 +119,7 @@ def parse_amendment_clause(text: str, amending_number: str | None = None, defaul
     ``default_target`` is the document operated on when the clause names none (it is then
     given by the article's lead-in or the document's subject). ``source_label`` defaults to
     the amending number."""
-    clause = _nfc(text).strip()
+    clause = nfc(text).strip()
     rest = _MARKER_RX.sub("", clause, count=1)
     header_raw, body = _header(rest)
     header = _squash(header_raw)
@@ -353,8 +346,6 @@ def amendments_from_document(doc: Document) -> list[dict[str, Any]]:
 
 def legal_frames(doc: Document) -> dict[str, pd.DataFrame]:
     """The ``references``, ``people`` and ``amendments`` frames of one document, typed by schemas/."""
-    from pipeline.datasets import frame
-
     return {
         "references": frame("references", references_from_document(doc)),
         "people": frame("people", people_from_document(doc)),

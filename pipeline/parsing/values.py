@@ -16,6 +16,8 @@ from decimal import Decimal, InvalidOperation
 
 from babel.numbers import NumberFormatError, parse_decimal
 
+from pipeline.core.vocabulary import BASIS_MARKER_ANY_CASE
+
 __all__ = [
     "ParsedValue", "Scale", "clean_text", "parse_basis", "parse_money_vnd", "parse_number",
     "parse_scale_label", "parse_value",
@@ -287,7 +289,8 @@ def parse_scale_label(label: str) -> Scale:
 
 # ---- basis lines (DOMAIN §2.3) -----------------------------------------------------------------
 
-_BASIS_PREFIX = re.compile(r"(?:tính cho|đơn vị tính|đvt|dvt|đơn vị(?=\s*:))\s*:?\s*", re.IGNORECASE)
+# the basis markers of schemas/vocabulary.yaml in any case, and a bare "đơn vị" when a colon follows
+_BASIS_PREFIX = re.compile(rf"(?:{BASIS_MARKER_ANY_CASE}|đơn vị(?=\s*:))\s*:?\s*", re.IGNORECASE)
 _BASIS_BODY = re.compile(rf"(?:(?:mh|mô hình)\s+(?=[0-9]))?(?P<n>{_NUM})\s*(?P<unit>.*)", re.IGNORECASE)
 _PAREN_ONLY = re.compile(rf"\(\s*(?P<body>{_NUM}\s*[^\W\d_].*)\)")
 

@@ -16,13 +16,13 @@ import pandas as pd
 import pandera.pandas as pa
 
 from extractors.model import Document, Heading
-from pipeline.errors import FrameInvalid, PipelineError  # noqa: F401 - FrameInvalid re-exported
-from pipeline.families import config, norm_label
-from pipeline.normalize import DomainRecords
-from pipeline.values import clean_text
+from pipeline.core.errors import FrameInvalid
+from pipeline.parsing.values import clean_text
+from pipeline.records.families import config, norm_label
+from pipeline.records.normalize import DomainRecords
 from schemas import dataset
 
-__all__ = ["FrameInvalid", "declared_counts", "found_counts", "quality_checks", "validate_frame"]
+__all__ = ["declared_counts", "found_counts", "quality_checks", "validate_frame"]
 
 
 
@@ -189,7 +189,7 @@ def _pandera_schema(name: str) -> pa.DataFrameSchema:
 def validate_frame(name: str, df: pd.DataFrame) -> pd.DataFrame:
     """Check ``df`` against the declared dataset ``name`` with pandera: exactly the declared columns,
     no nulls where a column is required, enum values, a unique primary key. Raises ``FrameInvalid``.
-    (dtypes are set by ``pipeline.datasets.frame`` from the same declaration, so they are not re-checked.)"""
+    (dtypes are set by ``pipeline.records.datasets.frame`` from the same declaration, so they are not re-checked.)"""
     try:
         return _pandera_schema(name).validate(df, lazy=True)
     except (pa.errors.SchemaErrors, pa.errors.SchemaError) as exc:

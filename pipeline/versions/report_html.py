@@ -14,8 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.consolidate import _none
-from pipeline.diff import DiffResult, summary
+from pipeline.core.missing import none_if_missing
+from pipeline.versions.diff import DiffResult, summary
 
 __all__ = ["render_html"]
 
@@ -39,7 +39,7 @@ a.page{color:#0b5cad}
 
 
 def _e(x: Any) -> str:
-    x = _none(x)
+    x = none_if_missing(x)
     if x is None:
         return ""
     if isinstance(x, Decimal):
@@ -50,7 +50,7 @@ def _e(x: Any) -> str:
 
 
 def _page_link(sources: dict[str, str], sha: Any, page: Any, doc: Any) -> str:
-    sha, page = _none(sha), _none(page)
+    sha, page = none_if_missing(sha), none_if_missing(page)
     if page is None:
         return ""
     label = f"{_e(doc)} p.&nbsp;{int(page)}"
@@ -91,7 +91,7 @@ def render_html(result: DiffResult, title: str | None = None) -> str:
 
 
 def _item_note(note: Any, model_note: str) -> str | None:
-    note = _none(note)
+    note = none_if_missing(note)
     if not note:
         return None
     rest = note.replace(model_note, "").strip("; ") if model_note else note
@@ -113,14 +113,14 @@ def _model_section(p: Any, rows: pd.DataFrame, sources: dict[str, str], model_no
                "<th>A (as printed)</th><th>B (as printed)</th><th>change (canonical)</th><th>source A</th>"
                "<th>source B</th><th>note</th></tr>")
     for r in rows.itertuples(index=False):
-        item = _none(r.item_text_b) if r.diff_status == "added" else _none(r.item_text_a)
-        unit = " / ".join(dict.fromkeys(u for u in (_none(r.unit_raw_a), _none(r.unit_raw_b)) if u))
+        item = none_if_missing(r.item_text_b) if r.diff_status == "added" else none_if_missing(r.item_text_a)
+        unit = " / ".join(dict.fromkeys(u for u in (none_if_missing(r.unit_raw_a), none_if_missing(r.unit_raw_b)) if u))
         change = ""
-        if _none(r.abs_change) is not None:
+        if none_if_missing(r.abs_change) is not None:
             change = f"{_e(r.abs_change)} {_e(r.unit)} ({_e(r.rel_change)})"
         out.append(
             f'<tr class="{r.diff_status}"><td><span class="badge {r.diff_status}">{r.diff_status}</span></td>'
-            f"<td>{_e(_none(r.section_no_a) or _none(r.section_no_b))} {_e(r.section_type)}</td>"
+            f"<td>{_e(none_if_missing(r.section_no_a) or none_if_missing(r.section_no_b))} {_e(r.section_type)}</td>"
             f"<td>{_e(r.period_a)} &rarr; {_e(r.period_b)}</td><td class=\"item\">{_e(item)}</td><td>{escape(unit)}</td>"
             f'<td class="num val-a">{_e(r.value_raw_a)}</td><td class="num val-b">{_e(r.value_raw_b)}</td>'
             f'<td class="num">{change}</td><td>{_page_link(sources, r.doc_sha256_a, r.page_a, r.doc_number_a)}</td>'

@@ -1,7 +1,7 @@
 """Extracted tables → domain records: norm items, plan tasks, budget lines, schedule marks
 (docs/DOMAIN.md §2, §5, §6, §9). Pure: a ``Document`` goes in, lists of dicts / DataFrames come out.
 
-Each table is claimed by a family (``pipeline/families.py``); its columns are read by role. The
+Each table is claimed by a family (``pipeline/records/families.py``); its columns are read by role. The
 value of a merged cell is inherited through ``Table.grid()`` (a merged Thời kỳ, a reference
 printed once for many rows, one "Theo thực tế" spanning every scale column). Nothing is dropped
 because it could not be parsed: raw text stays beside every parsed value and the row is flagged.
@@ -16,15 +16,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-import pandas as pd
-
 from extractors.model import Cell, Document, Heading, Table
-from pipeline.dates import parse_time_frame
-from pipeline.families import TableLayout, classify_tables, config, norm_label
-from pipeline.units import parse_unit
-from pipeline.values import clean_text, parse_basis, parse_money_vnd, parse_scale_label, parse_value
+from pipeline.core.keys import norm_address, norm_key
+from pipeline.parsing.dates import parse_time_frame
+from pipeline.parsing.units import parse_unit
+from pipeline.parsing.values import clean_text, parse_basis, parse_money_vnd, parse_scale_label, parse_value
+from pipeline.records.families import TableLayout, classify_tables, config, norm_label
 
-__all__ = ["DomainRecords", "domain_frames", "normalize_document", "split_item"]
+__all__ = ["DOMAIN_DATASETS", "DomainRecords", "normalize_document", "split_item"]
 
 _ITEM_NO = re.compile(r"^\s*((?:\d+\s*\.\s*)*\d+\s*\.?|[-+•])\s+(?=\S)")
 _DEC_PLACES = Decimal("0.000001")  # the schema's decimal128(38, 6)
@@ -240,15 +239,7 @@ def _norm_rows(doc: Document, table: Table, lay: TableLayout, out: list[dict[str
                 flags.append("missing_period")
             scale_raw = v.param or ("/".join(v.labels) if len(values) > 1 else None)
             sc = parse_scale_label(v.param or (v.labels[-1] if v.labels else "")) if scale_raw else None
-            canon = " ".join(item_text.rstrip(" :").split()).casefold()
-            key = "|".join([sector, commodity, practice, section_type, period_type, canon, basis_unit or "-"])
-            if scale_raw:
-                key += "|" + _slug(scale_raw)
-            address = "/".join([instrument, provision, _slug(ctx.appendix.text).upper() if ctx.appendix else "-",
-                                _number(ctx.part) or "-", _number(ctx.model) or "-", _number(section) or "-",
-                                _number(ctx.scope) or "-", period_idx, item_no or f"r{r}",
-                                _slug(scale_raw) if scale_raw else "-"])
-            out.append({
+            row = {
                 **_base(doc, table, r, grid), "value_col": v.index, "family": lay.family,
                 "heading_path": list(table.heading_path), "appendix": ctx.appendix.text if ctx.appendix else None,
                 "appendix_title": appendix_title, "sector": sector, "part": _number(ctx.part),
@@ -273,8 +264,13 @@ def _norm_rows(doc: Document, table: Table, lay: TableLayout, out: list[dict[str
                 "scale_open_max": sc.open_max if sc and sc.parsed else None,
                 "reference": _text(grid[r][c_ref]) or None if c_ref is not None else None,
                 "note": _text(grid[r][c_note]) or None if c_note is not None else None,
-                "norm_key": key, "norm_address": address, "flags": sorted(set(flags)),
-            })
+                "commodity": commodity, "practice": practice,
+                "item_key": " ".join(item_text.rstrip(" :").split()).casefold(),
+                "scale_key": _slug(scale_raw) if scale_raw else None, "instrument": instrument,
+                "provision": provision, "appendix_key": _slug(ctx.appendix.text).upper() if ctx.appendix else "-",
+                "period_index": period_idx, "item_position": item_no or f"r{r}", "flags": sorted(set(flags)),
+            }
+            out.append({**row, "norm_key": norm_key(row), "norm_address": norm_address(row)})
 
 
 def _cell_of(grid: list[list[Cell]], r: int, c: int | None) -> str | None:
@@ -375,6 +371,8 @@ def _schedule_rows(doc: Document, table: Table, lay: TableLayout, out: list[dict
 
 _READERS = {"norm_items": _norm_rows, "plan_tasks": _plan_rows, "budget_lines": _budget_rows,
             "schedule_marks": _schedule_rows}
+# the datasets ``normalize_document`` fills (one list of rows each in ``DomainRecords``)
+DOMAIN_DATASETS = tuple(_READERS)
 
 
 def normalize_document(doc: Document) -> DomainRecords:
@@ -384,17 +382,3 @@ def normalize_document(doc: Document) -> DomainRecords:
         if lay.dataset in _READERS:
             _READERS[lay.dataset](doc, table, lay, getattr(rec, lay.dataset))
     return rec
-
-
-def domain_frames(doc: Document) -> dict[str, pd.DataFrame]:
-    """The domain datasets of one document, typed by ``schemas/`` and validated (pipeline/validate.py):
-    norm_items, plan_tasks, budget_lines, schedule_marks and quality_checks."""
-    from pipeline.datasets import frame
-    from pipeline.validate import quality_checks, validate_frame
-
-    rec = normalize_document(doc)
-    frames = {name: frame(name, getattr(rec, name)) for name in _READERS}
-    frames["quality_checks"] = frame("quality_checks", quality_checks(doc, rec))
-    for name, df in frames.items():
-        validate_frame(name, df)
-    return frames

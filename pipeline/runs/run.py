@@ -10,7 +10,7 @@ One document goes through four steps, each a plain function::
     outcome = publish_results(results, data_dir, run_id)           # one publish, rejects recorded
 
 ``fetch_entry`` raises so that a caller can retry it (Prefect task retries with
-``pipeline.fetch.retry_on_retryable``); once the caller gives up, ``rejected(entry, exc)`` turns
+``pipeline.sources.fetch.retry_on_retryable``); once the caller gives up, ``rejected(entry, exc)`` turns
 the error into a rejected ``DocResult``. ``extract_entry`` and ``validate_result`` never raise
 for a bad document: they return a ``DocResult`` carrying either the document's frames or its
 classified rejection, so one document failing never fails the others. ``process_entry`` chains
@@ -34,16 +34,17 @@ from urllib.parse import unquote, urlsplit
 import pandas as pd
 
 from extractors.document import DEFAULT_MAX_PAGES, PARSER_VERSION, extract_document
-from pipeline import cache
-from pipeline.datasets import document_frames, reject_frame
-from pipeline.errors import ExtractionFailed, PipelineError
-from pipeline.fetch import DEFAULT_SETTINGS, FetchSettings, fetch
-from pipeline.manifest import ManifestEntry, entries_from_args, is_url
-from pipeline.rawstore import RawRecord, raw_path
+from pipeline.core.errors import ExtractionFailed, PipelineError
+from pipeline.records.datasets import document_frames, reject_frame
+from pipeline.sources import cache
+from pipeline.sources.fetch import DEFAULT_SETTINGS, FetchSettings, fetch
+from pipeline.sources.manifest import ManifestEntry, entries_from_args, is_url
+from pipeline.sources.rawstore import RawRecord, raw_path
 
 # the cache stage of ``document_datasets``; change it when the SET of frames it returns changes
-# (the parser version covers changes of their content)
-CACHE_STAGE = "datasets-legal"
+# or their columns change (the parser version covers changes of the extracted content);
+# "-key-parts": norm_items holds the parts of norm_key / norm_address as columns
+CACHE_STAGE = "datasets-legal-key-parts"
 # datasets whose rows are domain records (what the run summary counts as "records")
 RECORD_DATASETS = ("norm_items", "plan_tasks", "budget_lines", "schedule_marks", "references", "people",
                    "amendments")
@@ -51,8 +52,9 @@ RECORD_DATASETS = ("norm_items", "plan_tasks", "budget_lines", "schedule_marks",
 
 def document_datasets(path: Path, source: str, max_pages: int = DEFAULT_MAX_PAGES) -> dict[str, pd.DataFrame]:
     """Every dataset's rows for one PDF: extraction, domain records, legal references."""
-    from pipeline.amendments import legal_frames
-    from pipeline.normalize import domain_frames
+    # imported here, not at the top: they load the spaCy pipeline, which fetching does not need
+    from pipeline.records.amendments import legal_frames
+    from pipeline.records.domain import domain_frames
 
     doc = extract_document(path, max_pages=max_pages)
     frames = document_frames(doc, source)
@@ -87,8 +89,8 @@ def resolve_entries(args: Iterable[str], cwd: Path | None = None) -> list[Manife
 
 def fetch_entry(entry: ManifestEntry, data_dir: Path | str = "data",
                 settings: FetchSettings = DEFAULT_SETTINGS) -> RawRecord:
-    """One attempt to bring the entry's bytes into the raw store (``pipeline.fetch.fetch``).
-    Raises the classified fetch errors; ``pipeline.errors.is_retryable`` says which to retry."""
+    """One attempt to bring the entry's bytes into the raw store (``pipeline.sources.fetch.fetch``).
+    Raises the classified fetch errors; ``pipeline.core.errors.is_retryable`` says which to retry."""
     return fetch(entry, data_dir, settings)
 
 
@@ -150,10 +152,10 @@ def _with_source(frames: dict[str, pd.DataFrame], source: str) -> dict[str, pd.D
 
 def validate_result(result: DocResult, run_id: str = "") -> DocResult:
     """Check every frame of an accepted document against its declared dataset
-    (``pipeline.validate.validate_frame``). A frame that breaks its schema turns the document
+    (``pipeline.records.validate.validate_frame``). A frame that breaks its schema turns the document
     into a reject (stage ``validate``) instead of failing the publish. Never raises for a bad
     document; a rejected result is returned as is."""
-    from pipeline.validate import validate_frame
+    from pipeline.records.validate import validate_frame
 
     if not result.ok:
         return result
@@ -252,7 +254,7 @@ def quality_frame(results: Iterable[DocResult]) -> pd.DataFrame | None:
 def publish_results(results: Iterable[DocResult], data_dir: Path | str = "data", run_id: str | None = None) -> RunOutcome:
     """Publish every accepted document's frames and every rejection, as one run. Two sources
     with identical bytes (same sha256) are one document: its rows are published once."""
-    from pipeline.publish import publish
+    from pipeline.store.publish import publish
 
     run_id = run_id or new_run_id()
     results = list(results)

@@ -18,8 +18,8 @@ from typing import Any
 import yaml
 
 from extractors.model import Table
-from pipeline.units import parse_unit
-from pipeline.values import clean_text, parse_number
+from pipeline.parsing.units import parse_unit
+from pipeline.parsing.values import clean_text, parse_number
 
 __all__ = ["Column", "TableLayout", "classify_table", "classify_tables", "config", "match_phrase", "norm_label"]
 

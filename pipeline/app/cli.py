@@ -1,6 +1,6 @@
 """The ``decree`` command line.
 
-Library errors are named exceptions (``pipeline.errors``); here they become one clear line on
+Library errors are named exceptions (``pipeline.core.errors``); here they become one clear line on
 stderr and a meaningful exit code:
 
     0  success
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import typer
 
-from pipeline import __version__
+from pipeline.core.version import __version__
 
 app = typer.Typer(
     name="decree",
@@ -32,7 +32,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "data" / "samples"
 
 
@@ -81,7 +81,7 @@ def extract(
     Example: decree extract data/samples/pdf/gov/vinhlong-33-2022.pdf
     """
     from extractors.document import extract_document
-    from pipeline.errors import PipelineError
+    from pipeline.core.errors import PipelineError
 
     try:
         doc = extract_document(pdf)
@@ -140,7 +140,7 @@ def ingest(
     """
     import os
 
-    from pipeline.errors import ManifestError, PipelineError
+    from pipeline.core.errors import ManifestError, PipelineError
 
     # this machine may have no internet: Prefect's telemetry would only log failures
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -166,7 +166,7 @@ def _ingest_plain(sources: list[str], data_dir: Path, workers: int):  # noqa: AN
     """The same run without Prefect: worker processes and a progress bar."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from pipeline.run import new_run_id, process_entry, publish_results, resolve_entries
+    from pipeline.runs.run import new_run_id, process_entry, publish_results, resolve_entries
 
     entries = resolve_entries(sources)
     run_id = new_run_id()
@@ -178,7 +178,7 @@ def _ingest_plain(sources: list[str], data_dir: Path, workers: int):  # noqa: AN
                 bar.update(1)
     outcome = publish_results(results, data_dir, run_id)
     if outcome.counts.get("norm_items"):
-        from pipeline.consolidate import publish_consolidated
+        from pipeline.versions.consolidate import publish_consolidated
 
         publish_consolidated(data_dir)  # as-of queries follow the newly published norms
     return outcome
@@ -214,8 +214,8 @@ def show(
     """
     import pandas as pd
 
-    from pipeline.errors import PipelineError
-    from pipeline.publish import load
+    from pipeline.core.errors import PipelineError
+    from pipeline.store.read import load
 
     ver: int | str | None = int(version) if version and version.isdigit() else version
     try:
@@ -243,8 +243,8 @@ def versions(
 
     Example: decree versions norm_items
     """
-    from pipeline.errors import PipelineError
-    from pipeline.publish import list_versions
+    from pipeline.core.errors import PipelineError
+    from pipeline.store.read import list_versions
 
     try:
         df = list_versions(name, data_dir)
@@ -268,8 +268,9 @@ def consolidate(
     """
     import pandas as pd
 
-    from pipeline.consolidate import in_force, parse_as_of, publish_consolidated
-    from pipeline.errors import PipelineError
+    from pipeline.core.errors import PipelineError
+    from pipeline.versions.asof import in_force, parse_as_of
+    from pipeline.versions.consolidate import publish_consolidated
 
     try:
         day = parse_as_of(as_of) if as_of else None
@@ -319,10 +320,10 @@ def diff(
 
     Example: decree diff 33/2022/QĐ-UBND 30/2023/QĐ-UBND --model dừa --html diff.html
     """
-    from pipeline.diff import compare, terminal_table
-    from pipeline.errors import PipelineError
-    from pipeline.publish import publish as publish_frames
-    from pipeline.report_html import render_html
+    from pipeline.core.errors import PipelineError
+    from pipeline.store.publish import publish as publish_frames
+    from pipeline.versions.diff import compare, terminal_table
+    from pipeline.versions.report_html import render_html
 
     try:
         result = compare(data_dir, a, b, model_filter=model)

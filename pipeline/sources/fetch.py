@@ -2,7 +2,7 @@
 
 :func:`fetch` makes exactly one attempt. The document is streamed (from the server with httpx,
 or from a local file, the same way) into a staging file beside the raw store while its sha256
-and size are computed; it is stored (:mod:`pipeline.rawstore`) only when every check passed:
+and size are computed; it is stored (:mod:`pipeline.sources.rawstore`) only when every check passed:
 
 - the size stays within ``FetchSettings.max_bytes`` (a larger ``Content-Length`` is refused
   before reading; a body that goes on is cut off at the limit) → else :class:`TooLarge`;
@@ -14,7 +14,7 @@ and size are computed; it is stored (:mod:`pipeline.rawstore`) only when every c
 
 Timeouts become :class:`FetchTimeout`, broken connections :class:`FetchConnectionError`, a
 missing local file :class:`SourceNotFound`; anything else httpx raises is a :class:`FetchError`.
-``pipeline.errors.is_retryable(exc)`` tells whether another attempt may succeed: timeouts,
+``pipeline.core.errors.is_retryable(exc)`` tells whether another attempt may succeed: timeouts,
 broken connections, 408/425/429 and 5xx (except 501/505) are retryable; a 404, a non-PDF, a
 checksum mismatch or an oversized document are not.
 
@@ -23,7 +23,7 @@ retry only what is retryable::
 
     from prefect import task
     from prefect.tasks import exponential_backoff
-    from pipeline.fetch import fetch, retry_on_retryable
+    from pipeline.sources.fetch import fetch, retry_on_retryable
 
     @task(retries=3, retry_delay_seconds=exponential_backoff(backoff_factor=2),
           retry_condition_fn=retry_on_retryable)
@@ -45,8 +45,7 @@ from typing import BinaryIO
 
 import httpx
 
-from pipeline import __version__
-from pipeline.errors import (
+from pipeline.core.errors import (
     ChecksumMismatch,
     FetchConnectionError,
     FetchError,
@@ -57,8 +56,9 @@ from pipeline.errors import (
     TooLarge,
     is_retryable,
 )
-from pipeline.manifest import ManifestEntry
-from pipeline.rawstore import DEFAULT_DATA_DIR, RawRecord, commit, staging_file
+from pipeline.core.version import __version__
+from pipeline.sources.manifest import ManifestEntry
+from pipeline.sources.rawstore import DEFAULT_DATA_DIR, RawRecord, commit, staging_file
 
 PDF_MAGIC = b"%PDF-"
 MAGIC_WINDOW = 1024  # the PDF header may follow a little junk; readers accept it within 1 KiB

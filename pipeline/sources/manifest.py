@@ -7,7 +7,7 @@ the command line become entries too (:func:`entries_from_args`).
 
 Parsing is pure (:func:`parse_manifest` takes the already-loaded YAML data); only
 :func:`load_manifest` and :func:`entries_from_args` touch the file system. Every problem is a
-:class:`~pipeline.errors.ManifestError` naming the manifest and the offending entry.
+:class:`~pipeline.core.errors.ManifestError` naming the manifest and the offending entry.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from urllib.request import url2pathname
 
 import yaml
 
-from pipeline.errors import ManifestError
+from pipeline.core.errors import ManifestError
 
 TOP_LEVEL_KEYS = frozenset({"description", "documents"})
 ENTRY_KEYS = frozenset({"id", "source", "sha256", "hints"})

@@ -1,4 +1,5 @@
-"""Publishing and loading datasets: the only module that writes or reads ``data/parquet``.
+"""Publishing datasets: the only module that writes ``data/parquet`` (reading is
+``pipeline.store.read``; the legal as-of view of the norm datasets is ``pipeline.versions.asof``).
 
 Every dataset is a Delta Lake table, ``<data_dir>/parquet/<name>/``, written with the pyarrow
 schema compiled from ``schemas/``. What a publish guarantees:
@@ -33,8 +34,6 @@ from __future__ import annotations
 
 import fcntl
 import json
-import math
-import numbers
 import os
 import re
 import tempfile
@@ -51,69 +50,27 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 
-from pipeline import __version__
-from pipeline.datasets import frame
-from pipeline.errors import (  # noqa: F401 - re-exported: callers import them from here too
-    AsOfNotSupported,
-    DatasetNotPublished,
-    PipelineError,
-    PublishError,
-    PublishFailed,
-    PublishInputError,
-    VersionNotFound,
+from pipeline.core.errors import PublishFailed, PublishInputError
+from pipeline.core.version import __version__
+from pipeline.store.tables import (
+    DEFAULT_DATA_DIR,
+    dataset_path,
+    declared_schema,
+    latest_run,
+    row_count,
+    runs_dir,
+    schema_of,
 )
-from schemas import Dataset, dataset
+from schemas import dataset
 
-DEFAULT_DATA_DIR = Path("data")
-RUNS_DIR = "_runs"
+__all__ = ["PublishResult", "TableCommit", "publish", "recover"]
+
 RUN_RECORD_FORMAT = 1
 # datasets whose document keys are documents a run could NOT ingest: they are not input hashes
 # and their rows elsewhere are kept (a failed re-fetch must not erase good data)
 _REJECT_DATASETS = frozenset({"rejects"})
-# columns that make a dataset a legal-validity ("in force") dataset; see load(as_of=...)
-VALIDITY_COLUMNS = ("valid_from", "valid_to")
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
 
-
-# the publishing errors live with the rest of the taxonomy in pipeline/errors.py
-
-# ---------------------------------------------------------------- paths and run records
-
-
-def dataset_path(name: str, data_dir: Path | str = DEFAULT_DATA_DIR) -> Path:
-    """The Delta table folder of a dataset (unknown names fail with the list of known ones)."""
-    dataset(name)
-    return Path(data_dir) / "parquet" / name
-
-
-def runs_dir(data_dir: Path | str = DEFAULT_DATA_DIR) -> Path:
-    return Path(data_dir) / "parquet" / RUNS_DIR
-
-
-def run_records(data_dir: Path | str = DEFAULT_DATA_DIR) -> list[dict[str, Any]]:
-    """Every published run's record, oldest first."""
-    d = runs_dir(data_dir)
-    if not d.is_dir():
-        return []
-    out = []
-    for p in sorted(d.glob("[0-9]*.json")):
-        out.append(json.loads(p.read_text(encoding="utf-8")))
-    return out
-
-
-def latest_run(data_dir: Path | str = DEFAULT_DATA_DIR) -> dict[str, Any] | None:
-    records = run_records(data_dir)
-    return records[-1] if records else None
-
-
-def run_record(run_id: str, data_dir: Path | str = DEFAULT_DATA_DIR) -> dict[str, Any]:
-    for rec in run_records(data_dir):
-        if rec["run_id"] == run_id:
-            return rec
-    raise VersionNotFound(f"no published run {run_id!r} under {runs_dir(data_dir)}")
-
-
-# ---------------------------------------------------------------- publish
 
 
 @dataclass(frozen=True)
@@ -347,22 +304,6 @@ def _to_arrow(name: str, df: pd.DataFrame) -> pa.Table:
     return table
 
 
-def _type_key(t: pa.DataType) -> str:
-    """A type's identity without the name of list items (Delta calls them 'element', arrow 'item')."""
-    if pa.types.is_list(t) or pa.types.is_large_list(t):
-        return f"list<{_type_key(t.value_type)}>"
-    return str(t)
-
-
-def schema_of(dt: DeltaTable) -> dict[str, str]:
-    """column → type of a Delta table version, comparable with ``declared_schema``."""
-    return {f.name: _type_key(f.type) for f in pa.schema(dt.schema().to_arrow())}
-
-
-def declared_schema(ds: Dataset) -> dict[str, str]:
-    return {f.name: _type_key(f.type) for f in ds.arrow_schema()}
-
-
 def _quote(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
@@ -417,184 +358,3 @@ def _conform(name: str, old: pa.Table) -> pa.Table:
         except pa.ArrowException as exc:
             raise PublishInputError(f"{name}: published column {f.name} cannot become {f.type}: {exc}") from exc
     return pa.Table.from_arrays(cols, schema=schema)
-
-
-def row_count(dt: DeltaTable) -> int:
-    """Exact row count of a table version (file statistics, or a scan when they are missing)."""
-    try:
-        return sum(_file_rows(dt).values())
-    except PublishError:
-        return dt.to_pyarrow_dataset().count_rows()
-
-
-# ---------------------------------------------------------------- reading
-
-
-def _open(name: str, data_dir: Path | str) -> DeltaTable:
-    path = dataset_path(name, data_dir)
-    if not DeltaTable.is_deltatable(str(path)):
-        raise DatasetNotPublished(f"dataset {name!r} not published under {Path(data_dir) / 'parquet'}")
-    return DeltaTable(str(path))
-
-
-def _as_utc(value: datetime | str) -> datetime:
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            raise VersionNotFound(f"version {value!r}: not an int version nor an ISO timestamp") from None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def resolve_version(name: str, version: int | datetime | str | None = None, data_dir: Path | str = DEFAULT_DATA_DIR,
-                    *, run_id: str | None = None) -> int:
-    """The Delta version ``load`` reads.
-
-    - ``None``: the version pinned by the latest run record (never half a run); the latest table
-      version if no run record pins this dataset.
-    - ``run_id``: the version pinned by that run's record.
-    - an ``int``: that Delta version.
-    - a ``datetime`` or ISO string (naive = UTC): the version pinned by the last run recorded at or
-      before that instant; without run records, Delta's own timestamp time travel.
-    """
-    if version is not None and (isinstance(version, bool)
-                                or not isinstance(version, numbers.Integral | datetime | str)):
-        raise VersionNotFound(f"version {version!r}: give an int version, a datetime or an ISO timestamp "
-                              "(pass data_dir= by keyword)")
-    dt = _open(name, data_dir)
-    if run_id is not None:
-        if version is not None:
-            raise VersionNotFound("give version= or run_id=, not both")
-        snap = run_record(run_id, data_dir)["snapshot"]
-        if name not in snap:
-            raise VersionNotFound(f"run {run_id} does not pin dataset {name!r}")
-        return int(snap[name])
-    records = [r for r in run_records(data_dir) if name in r["snapshot"]]
-    if version is None:
-        return int(records[-1]["snapshot"][name]) if records else dt.version()
-    if isinstance(version, numbers.Integral):
-        version = int(version)
-        if not 0 <= version <= dt.version():
-            raise VersionNotFound(f"{name}: no version {version} (latest is {dt.version()})")
-        return version
-    at = _as_utc(version)
-    if records:
-        before = [r for r in records if _as_utc(r["committed_at"]) <= at]
-        if not before:
-            raise VersionNotFound(f"{name}: no run was published at or before {at.isoformat()}")
-        return int(before[-1]["snapshot"][name])
-    history = sorted(dt.history(), key=lambda h: h["version"])
-    before = [h for h in history if datetime.fromtimestamp(h["timestamp"] / 1000, UTC) <= at]
-    if not before:
-        raise VersionNotFound(f"{name}: the table did not exist at {at.isoformat()}")
-    return int(before[-1]["version"])
-
-
-def read_arrow(name: str, version: int, data_dir: Path | str = DEFAULT_DATA_DIR) -> pa.Table:
-    """One Delta version of a dataset as an arrow table, as stored (no schema conforming)."""
-    path = dataset_path(name, data_dir)
-    _open(name, data_dir)
-    try:
-        return DeltaTable(str(path), version=version).to_pyarrow_table()
-    except Exception as exc:  # deltalake raises its own generic errors for missing versions/files
-        raise VersionNotFound(f"{name}: cannot read version {version}: {exc}") from exc
-
-
-def table_schema(name: str, version: int, data_dir: Path | str = DEFAULT_DATA_DIR) -> dict[str, str]:
-    """column → type of one Delta version of a dataset."""
-    _open(name, data_dir)
-    try:
-        return schema_of(DeltaTable(str(dataset_path(name, data_dir)), version=version))
-    except Exception as exc:
-        raise VersionNotFound(f"{name}: cannot read version {version}: {exc}") from exc
-
-
-def load(
-    name: str,
-    version: int | datetime | str | None = None,
-    as_of: str | datetime | None = None,
-    data_dir: Path | str = DEFAULT_DATA_DIR,
-    *,
-    run_id: str | None = None,
-) -> pd.DataFrame:
-    """Load a dataset as a pandas DataFrame with the dtypes declared in ``schemas/``.
-
-    ``version`` is time travel (see ``resolve_version``); ``run_id`` reads the version a run
-    pinned. ``as_of`` is the LEGAL in-force date of the norm datasets, not time travel: for
-    ``norm_items`` (and ``norms_consolidated``) it returns the rows of ``norms_consolidated`` in force
-    that day (valid_from <= as_of < valid_to, or valid_to open), including the records that state
-    which parts of a base text are not available; it is refused for datasets without validity
-    columns. Columns a version has but ``schemas/`` no
-    longer declares come after the declared ones, as stored; declared columns the version lacks
-    are null.
-    """
-    ds = dataset(name)
-    if as_of is not None:
-        # the norms in force on a date live in norms_consolidated (pipeline/consolidate.py)
-        source = {"norm_items": "norms_consolidated"}.get(name, name)
-        if not all(c in dataset(source).columns for c in VALIDITY_COLUMNS):
-            raise AsOfNotSupported(f"dataset {name!r} has no validity columns {VALIDITY_COLUMNS}: as_of= is the "
-                                   "legal in-force date of the norm datasets; for time travel use version=")
-        from pipeline.consolidate import in_force
-
-        try:
-            consolidated = load(source, version, data_dir=data_dir, run_id=run_id)
-        except DatasetNotPublished:
-            raise DatasetNotPublished(f"{name} as_of=: {source!r} is not published under "
-                                      f"{Path(data_dir) / 'parquet'}; run: decree consolidate --data-dir {data_dir}"
-                                      ) from None
-        return in_force(consolidated, as_of)
-    table = read_arrow(name, resolve_version(name, version, data_dir, run_id=run_id), data_dir)
-    declared = [c for c in ds.columns if c in table.column_names]
-    df = frame(name, table.select(declared).to_pylist())
-    for c in table.column_names:
-        if c not in ds.columns:
-            df[c] = table.column(c).to_pylist()
-    return df
-
-
-def list_versions(name: str, data_dir: Path | str = DEFAULT_DATA_DIR) -> pd.DataFrame:
-    """Every Delta version of a dataset, oldest first: version, timestamp (UTC), operation,
-    publish_action (publish/rollback), run_id, run_sequence, published (pinned by a run record),
-    rows, rows_added, rows_removed, input_hashes (count).
-
-    For WRITE and DELETE commits the counts are logical: rows the commit wrote and rows it
-    deleted. For other operations (RESTORE, OPTIMIZE, ...) they count the rows of the data files
-    the commit added and removed (a RESTORE re-adds whole files). ``release_diff`` gives the
-    row-level changes between any two versions."""
-    dt = _open(name, data_dir)
-    pinned = {int(r["snapshot"][name]) for r in run_records(data_dir) if name in r["snapshot"]}
-    rows_before = 0
-    files_before: dict[str, int] = {}
-    out = []
-    for h in sorted(dt.history(), key=lambda h: h["version"]):
-        v = int(h["version"])
-        dt.load_as_version(v)
-        files = _file_rows(dt)
-        rows = sum(files.values())
-        metrics = h.get("operationMetrics") or {}
-        if h["operation"] in ("WRITE", "CREATE TABLE") and "num_added_rows" in metrics:
-            added = int(metrics["num_added_rows"])
-        elif h["operation"] == "DELETE":
-            added = 0
-        else:  # RESTORE, OPTIMIZE, ...: rows of the files the commit added
-            added = sum(n for p, n in files.items() if p not in files_before)
-        out.append({
-            "version": v, "timestamp": datetime.fromtimestamp(h["timestamp"] / 1000, UTC),
-            "operation": h["operation"], "publish_action": h.get("publish_action"),
-            "run_id": h.get("run_id"), "run_sequence": h.get("run_sequence"), "published": v in pinned,
-            "rows": rows, "rows_added": added, "rows_removed": rows_before + added - rows,
-            "input_hashes": len(h["input_hashes"]) if isinstance(h.get("input_hashes"), list) else None,
-        })
-        rows_before, files_before = rows, files
-    return pd.DataFrame(out)
-
-
-def _file_rows(dt: DeltaTable) -> dict[str, int]:
-    actions = pa.table(dt.get_add_actions(flatten=True))
-    if not actions.num_rows:
-        return {}
-    counts = actions.column("num_records").to_pylist()
-    if any(c is None or (isinstance(c, float) and math.isnan(c)) for c in counts):
-        raise PublishError("a data file has no row-count statistics; cannot count rows per version")
-    return dict(zip(actions.column("path").to_pylist(), (int(c) for c in counts), strict=True))

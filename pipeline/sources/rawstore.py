@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from pipeline.manifest import normalize_source
+from pipeline.sources.manifest import normalize_source
 
 DEFAULT_DATA_DIR = Path("data")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")

@@ -1,0 +1,1 @@
+"""Printed values, pure functions: numbers and money (values), units (pint), Vietnamese dates, the spaCy pipeline (nlp). Usable by `extractors/`."""

@@ -1,0 +1,1 @@
+"""Legal versions: consolidation of amended norms, the as-of view, comparison of norm revisions and its reports."""
