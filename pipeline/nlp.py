@@ -24,29 +24,15 @@ from typing import Any
 import spacy
 from spacy.language import Language
 
+from schemas.document_types import document_types
+
 __all__ = ["DOC_TYPES", "build_nlp", "get_nlp", "tokenizer_mode"]
 
-# canonical document-type phrase -> its spellings (lowercase); abbreviations are matched by TEXT
-DOC_TYPES: dict[str, tuple[str, ...]] = {
-    "Thông tư liên tịch": ("thông tư liên tịch",),
-    "Quyết định": ("quyết định", "quết định"),  # "Quết định" (DOMAIN §7.19)
-    "Nghị định": ("nghị định",),
-    "Thông tư": ("thông tư",),
-    "Nghị quyết": ("nghị quyết",),
-    "Kế hoạch": ("kế hoạch hành động", "kế hoạch"),
-    "Tờ trình": ("tờ trình",),
-    "Công văn": ("công văn",),
-    "Chỉ thị": ("chỉ thị",),
-    "Thông báo": ("thông báo",),
-    "Báo cáo": ("báo cáo",),
-    "Hướng dẫn": ("hướng dẫn",),
-    "Luật": ("luật",),
-    "Pháp lệnh": ("pháp lệnh",),
-}
-# abbreviations printed in place of the type words ("QĐ Số 18/2022/QĐ-UBND", "NĐ số 98/NĐ-CP")
+# canonical document-type phrase -> its spellings (lowercase), and the abbreviations printed in
+# place of the type words ("QĐ Số 18/2022/QĐ-UBND"): both from schemas/document_types.csv
+DOC_TYPES: dict[str, tuple[str, ...]] = {d.name: d.spellings for d in document_types() if d.spellings}
 DOC_TYPE_ABBREVIATIONS: dict[str, str] = {
-    "QĐ": "Quyết định", "NĐ": "Nghị định", "NQ": "Nghị quyết", "TTLT": "Thông tư liên tịch",
-}
+    d.abbreviation: d.name for d in document_types() if d.abbreviation and d.abbr_in_text}
 
 _NUM_SERIAL = r"^\d{1,5}[a-z]?$"
 _CODE = r"^[A-ZĐ][A-Za-zĐđ0-9&]*\.?$"  # pyvi keeps a sentence "." on "UBND."
