@@ -118,3 +118,21 @@ def annotation_chars(page: Any) -> list[Char]:
                 "annotation": name,
             })
     return chars
+
+
+def meta_page_lines(page: Any, chars: list[Char], want_signature: bool = True) -> list[Any] | None:
+    """The lines the masthead and signature readers need from one pdfplumber page, or None.
+
+    The first page always (its masthead); a later page only when ``want_signature`` and its
+    text in content order holds "Nơi nhận:" or an authority line ("KT. CHỦ TỊCH"). The lines
+    include the page's annotation text (e-signature fill-ins) and the characters of tables (the
+    masthead and the signature block are often set in a borderless table)."""
+    from extractors.masthead import masthead_lines, may_hold_signature
+
+    if page.page_number != 1 and not (want_signature and may_hold_signature(chars)):
+        return None
+    try:
+        extra = annotation_chars(page)
+    except Exception:  # noqa: BLE001 - unreadable annotations: read the page content alone
+        extra = []
+    return masthead_lines(list(chars) + extra, page.page_number)

@@ -227,6 +227,19 @@ def _starts_body(text: str) -> bool:
     return any(t == h or t.startswith(h + " ") for h in _ORG_HEADS)
 
 
+def _continues(prev: Line, ln: Line) -> bool:
+    """Does masthead line ``ln`` continue the body name on ``prev`` (a wrapped name) rather than
+    start the next body? ND 30/2020 sets the parent body in regular weight and the issuer in
+    bold, and a body's name starts with its kind (Sở, Bộ, Ủy ban, Trung tâm ...)."""
+    words = fold_ws(ln.text).split(" ")
+    level = fold_ws(ln.text).lower()
+    if re.search(r"(?:\bVÀ|,|-|–)$", fold_ws(prev.text).upper()) or len(words) == 1:
+        return True  # "SỞ NÔNG NGHIỆP VÀ" / "PHÁT TRIỂN NÔNG THÔN", "... VÀ MÔI" / "TRƯỜNG"
+    if any(level == lv or level.startswith(lv + " ") for lv in _LEVELS):
+        return True  # "ỦY BAN NHÂN DÂN" / "TỈNH VĨNH LONG" (whatever the weight)
+    return ln.bold == prev.bold and not _starts_body(ln.text)
+
+
 # place-name levels after which the words are a proper name ("tỉnh Lâm Đồng", "xã Tân Hà")
 _LEVELS = ("thành phố trực thuộc trung ương", "thành phố", "tỉnh", "huyện", "quận", "thị xã", "thị trấn", "xã",
            "phường", "đặc khu", "tp.")
@@ -262,9 +275,11 @@ def recase_body(raw: str | None) -> str | None:
             continue
         rest = " ".join(x.lower() for x in words[i:])
         level = next((lv for lv in _LEVELS if rest == lv or rest.startswith(lv + " ")), None)
-        if level and i > 0:
+        if level:
             n = len(level.split(" "))
             out.extend(words[j].lower() for j in range(i, i + n))
+            if i == 0:  # "TỈNH BÌNH THUẬN" alone: the name starts with the level word
+                out[0] = out[0][:1].upper() + out[0][1:]
             i += n
             proper = True
             continue
@@ -456,8 +471,7 @@ def read_masthead(lines: Sequence[Line], width: float, settings: MastheadSetting
                 and (mh.has_masthead or ln.bold)]
         blocks: list[list[Line]] = []
         for ln in left:
-            if blocks and not _starts_body(ln.text) and _gap(blocks[-1][-1], ln) < settings.block_gap * ln.size \
-                    and ln.bold == blocks[-1][-1].bold:
+            if blocks and _gap(blocks[-1][-1], ln) < settings.block_gap * ln.size and _continues(blocks[-1][-1], ln):
                 blocks[-1].append(ln)
             else:
                 blocks.append([ln])
