@@ -33,7 +33,7 @@ import re
 import statistics
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -96,8 +96,8 @@ class Masthead:
     parent_number_raw: str | None = None  # "(Ban hành kèm theo Quyết định số 1187/QĐ-BNV ngày ...)"
     esign_number: str | None = None  # e-signature stamp "Số: 2061/QĐ-UBND"
     esign_time: str | None = None  # e-signature stamp "Thời gian ký: 2026-05-13T14:41:57+07:00"
+    esign_raw: str | None = None  # the stamp's lines as printed, joined with "; "
     has_masthead: bool = False  # a motto or a "Số:" line was found
-    notes: list[str] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------------------------ lines
@@ -246,6 +246,35 @@ _LEVELS = ("thành phố trực thuộc trung ương", "thành phố", "tỉnh",
 _ABBREVIATIONS = re.compile(r"^(?:UBND|HĐND|MTTQ|TP\.|TW|VN|KCN|KKT|[A-ZĐ]{2,}&[A-ZĐ]{2,})$")
 
 
+_TONES = "\u0300\u0301\u0303\u0309\u0323"  # grave, acute, tilde, hook above, dot below
+_OLD_TONE = re.compile(r"(?<![qQ])([oO][aAeE]|[uU][yY])([" + _TONES + r"])(?=$|[^\w])")
+
+
+def modern_tone(s: str) -> str:
+    """Old-style tone placement to the modern one used by Nghị định 30/2020 ("Uỷ ban" → "Ủy ban",
+    "CỘNG HOÀ" → "CỘNG HÒA", "thuỷ" → "thủy"): in a syllable ending in the glides oa, oe, uy
+    (not qu-y: "quý" keeps its tone) the mark sits on the first vowel."""
+    d = unicodedata.normalize("NFD", s)
+    d = _OLD_TONE.sub(lambda m: m[1][0] + m[2] + m[1][1], d)
+    return nfc(d)
+
+
+_EXPANSIONS = ((re.compile(r"\bUBND\b"), "Ủy ban nhân dân"), (re.compile(r"\bHĐND\b"), "Hội đồng nhân dân"))
+
+
+def normalize_body(raw: str | None) -> str | None:
+    """A body's name in normal case, abbreviations UBND/HĐND expanded, modern tone placement:
+    'UBND TỈNH LÂM ĐỒNG' → 'Ủy ban nhân dân tỉnh Lâm Đồng', 'UỶ BAN NHÂN DÂN THỊ XÃ BỈM SƠN' →
+    'Ủy ban nhân dân thị xã Bỉm Sơn'. The printed form is kept beside it (``*_raw``)."""
+    s = recase_body(raw)
+    if s is None:
+        return None
+    for rx, full in _EXPANSIONS:
+        s = rx.sub(full, s)
+    s = modern_tone(s)
+    return s[:1].upper() + s[1:]
+
+
 def recase_body(raw: str | None) -> str | None:
     """'ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG' → 'Ủy ban nhân dân tỉnh Lâm Đồng'; 'SỞ NỘI VỤ' → 'Sở Nội vụ';
     'UBND TỈNH LÂM ĐỒNG' → 'UBND tỉnh Lâm Đồng' (abbreviations kept as printed, words only re-cased).
@@ -265,6 +294,7 @@ def recase_body(raw: str | None) -> str | None:
     i = 0
     proper = False  # inside a place name
     cap_next = True  # the first word of the name, and of the field after a body head
+    in_field = False  # after a body head: "Nông nghiệp và Phát triển nông thôn", "Lao động - Thương binh"
     while i < len(words):
         w = words[i]
         low = w.lower()
@@ -275,7 +305,7 @@ def recase_body(raw: str | None) -> str | None:
             continue
         rest = " ".join(x.lower() for x in words[i:])
         level = next((lv for lv in _LEVELS if rest == lv or rest.startswith(lv + " ")), None)
-        if level:
+        if level and not rest.startswith("xã hội"):
             n = len(level.split(" "))
             out.extend(words[j].lower() for j in range(i, i + n))
             if i == 0:  # "TỈNH BÌNH THUẬN" alone: the name starts with the level word
@@ -291,6 +321,9 @@ def recase_body(raw: str | None) -> str | None:
         cap_next = bool(head) and len(out) == len(head.split(" ")) and head not in ("HỘI", "ĐOÀN", "BÁO", "TỔ")
         if head in ("ỦY BAN", "UỶ BAN", "HỘI ĐỒNG") and len(out) == 2:
             cap_next = False  # "Ủy ban nhân dân", "Hội đồng thẩm định": the body's kind, not a field
+        in_field = in_field or cap_next
+        if in_field and low in ("và", "-", "–"):
+            cap_next = True  # each field of a body's name is capitalised: "Tài nguyên và Môi trường"
         i += 1
     return " ".join(out)
 
@@ -301,6 +334,7 @@ def _number(rest: str) -> tuple[str | None, str | None]:
     squashed = squashed.rstrip(",;")
     if "/" not in squashed and "-" not in squashed:
         return None, None
+    squashed = re.sub(r"^(\d+[a-z]?)\.(?=/)", r"\1", squashed)  # "3070./KH-UBND": a stray dot after the serial
     serial = re.split(r"[/-]", squashed, maxsplit=1)[0]
     if not re.search(r"\d", serial):
         return None, _type_code(squashed)
@@ -308,8 +342,8 @@ def _number(rest: str) -> tuple[str | None, str | None]:
 
 
 def _type_code(number: str) -> str | None:
-    parts = [p for p in re.split(r"[/-]", number) if p]
-    codes = [p for p in parts[1:] if not p.isdigit()]
+    parts = re.split(r"[/-]", number)  # parts[0] is the serial, empty when left blank
+    codes = [p for p in parts[1:] if p and not p.isdigit()]
     if codes and codes[0] in type_by_abbreviation():
         return codes[0]
     return None
@@ -363,6 +397,8 @@ def read_masthead(lines: Sequence[Line], width: float, settings: MastheadSetting
             if prev:
                 stamp.add(prev[-1])
                 mh.esign_number = _number(_NUMBER_LINE.match(lines[prev[-1]].text)["rest"])[0]  # type: ignore[index]
+    if stamp:
+        mh.esign_raw = "; ".join(lines[i].text for i in sorted(stamp))
     body = [ln for i, ln in enumerate(lines) if i not in stamp]
     # ---- the number line and the date line
     num_line = next((ln for ln in body[:25] if _NUMBER_LINE.match(ln.text) and "/" in ln.text), None)
@@ -478,26 +514,19 @@ def read_masthead(lines: Sequence[Line], width: float, settings: MastheadSetting
         if blocks:
             issuer = blocks[-1]
             mh.issuer_raw = join_wrapped(ln.text for ln in issuer)
-            mh.issuer = recase_body(mh.issuer_raw)
+            mh.issuer = normalize_body(mh.issuer_raw)
             if len(blocks) > 1:
                 mh.parent_body_raw = join_wrapped(ln.text for ln in blocks[-2])
-                mh.parent_body = recase_body(mh.parent_body_raw)
+                mh.parent_body = normalize_body(mh.parent_body_raw)
+    # ---- an attachment without a masthead of its own, issued with another document ("Bảng 2",
+    # "DANH MỤC ..." over "(Ban hành kèm theo Quyết định số …)"), is a Phụ lục of that document
+    if not mh.has_masthead and mh.parent_number_raw is not None:
+        mh.doc_type = "Phụ lục"
     # ---- the type when no title names it: V/v → Công văn, else the number's abbreviation
     if mh.doc_type is None and vv is not None:
         mh.doc_type = "Công văn"
     if mh.doc_type is None and mh.type_code:
         mh.doc_type = type_by_abbreviation()[mh.type_code].name
-    # ---- an e-signature stamp on a page without its own number or date line: the stamp signs
-    # the document this page belongs to (its number is the parent's), and its time is the signing
-    if num_line is None and mh.esign_number and mh.parent_number is None:
-        mh.parent_number = mh.esign_number
-        mh.notes.append("parent_number_from_esign_stamp")
-    if date_line is None and mh.esign_time:
-        m = re.match(r"(\d{4})-(\d{2})-(\d{2})", mh.esign_time)
-        if m:
-            mh.signing_date = date(int(m[1]), int(m[2]), int(m[3]))
-            mh.date_raw = f"Thời gian ký: {mh.esign_time}"
-            mh.notes.append("signing_date_from_esign_stamp")
     return mh
 
 

@@ -130,7 +130,7 @@ class DocumentMeta:
     signer_title: str | None = None  # "PHÓ CHỦ TỊCH"
     signer_name: str | None = None
     signer_page: int | None = None
-    meta_flags: list[str] = field(default_factory=list)  # how a value was read ("signing_date_from_esign_stamp")
+    esign_stamp_raw: str | None = None  # e-signature stamp text on page 1 ("Số: …; Thời gian ký: …")
 
 
 @dataclass

@@ -170,7 +170,7 @@ def extract_meta(first_pages: Sequence[Line], all_text: str, masthead_lines: Seq
         place=mh.place, signing_date=mh.signing_date, subject=mh.subject, doc_type_code=mh.type_code,
         issuer_raw=mh.issuer_raw, parent_body=mh.parent_body, parent_body_raw=mh.parent_body_raw,
         date_raw=mh.date_raw, parent_doc_number=mh.parent_number, parent_doc_number_raw=mh.parent_number_raw,
-        meta_flags=list(mh.notes))
+        esign_stamp_raw=mh.esign_raw)
     for body in (mh.issuer, mh.parent_body):
         m = _PROVINCE.search(body or "")
         if m:

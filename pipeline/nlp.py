@@ -34,7 +34,7 @@ DOC_TYPES: dict[str, tuple[str, ...]] = {d.name: d.spellings for d in document_t
 DOC_TYPE_ABBREVIATIONS: dict[str, str] = {
     d.abbreviation: d.name for d in document_types() if d.abbreviation and d.abbr_in_text}
 
-_NUM_SERIAL = r"^\d{1,5}[a-z]?$"
+_NUM_SERIAL = r"^(?:[Ss]ố:?)?\d{1,5}[a-z]?$"  # "số1187" when the signing system fills the blank unspaced
 _CODE = r"^[A-ZĐ][A-Za-zĐđ0-9&]*\.?$"  # pyvi keeps a sentence "." on "UBND."
 _CODE_SEP = ("-", "/", "&")
 # whole-number tokens (syllable tokenizer keeps "04/2021/QĐ-UBND," as one token)
@@ -81,9 +81,10 @@ def _patterns() -> list[dict[str, Any]]:
     slash = {"TEXT": "/"}
     year = {"TEXT": {"REGEX": r"^\d{4}$"}}
     # 04/2021/QĐ-UBND, 33 /2022/QĐ-UBND, 44: /2021/QĐ-UBND
-    add("DOC_NUMBER", [serial, colon, slash, year, slash, code, code_tail], "number_year")
+    dot = {"TEXT": ".", "OP": "?"}  # "Số: 3070. /KH-UBND": a stray dot typed after the serial
+    add("DOC_NUMBER", [serial, dot, colon, slash, year, slash, code, code_tail], "number_year")
     # 186/KH-UBND, 159/TTr-SNN&PTNT, 726/QĐ -BNN-KN
-    add("DOC_NUMBER", [serial, colon, slash, code, code_tail], "number")
+    add("DOC_NUMBER", [serial, dot, colon, slash, code, code_tail], "number")
     # 03-NQ/TU (party documents)
     add("DOC_NUMBER", [serial, {"TEXT": "-"}, code, {"TEXT": "/"}, code], "number_party")
     # drafts: "số …../2022/QĐ-UBND", "Số: /KH-SNNMT" (only after "số", else "bảng/MH" would match)

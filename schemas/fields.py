@@ -40,22 +40,23 @@ FIELDS: dict[str, Field] = {f.name: f for f in [
     F("subject", "string", "Subject line under the title (or the V/v line of a letter)."),
     F("doc_type_code", "string", "Type abbreviation printed in the number ('BC' in 36/BC-HĐTĐ; schemas/document_types.csv); "
                                  "null when the number carries none (644/TTXT-ĐTDN) or is absent."),
-    F("issuer_raw", "string", "Issuer lines of the masthead as printed, joined ('SỞ NỘI VỤ')."),
-    F("parent_body", "string", "Parent body (cơ quan chủ quản) printed above the issuer, re-cased "
-                               "('UBND tỉnh Lâm Đồng'); null when the masthead names one body."),
+    F("issuer_raw", "string", "Issuer lines of the masthead as printed, joined ('SỞ NỘI VỤ'); issuer holds the name "
+                              "in normal case, UBND/HĐND expanded, modern tone placement ('Uỷ' → 'Ủy')."),
+    F("parent_body", "string", "Parent body (cơ quan chủ quản) printed above the issuer, in normal case with UBND/HĐND "
+                               "expanded ('Ủy ban nhân dân tỉnh Lâm Đồng'); null when the masthead names one body."),
     F("parent_body_raw", "string", "Parent body as printed ('UBND TỈNH LÂM ĐỒNG')."),
-    F("date_raw", "string", "The place-and-date line as printed ('Lâm Đồng, ngày 02 tháng 02 năm 2026'), or the "
-                            "e-signature stamp's 'Thời gian ký: …' when the page prints no date line."),
+    F("date_raw", "string", "The place-and-date line as printed ('Lâm Đồng, ngày 02 tháng 02 năm 2026')."),
     F("parent_doc_number", "string", "For an attachment without a masthead of its own (Phụ lục, Bảng, Danh mục): "
                                      "number of the document it belongs to, from its '(Ban hành kèm theo … số …)' "
-                                     "caption or the e-signature stamp; null otherwise or when blank."),
+                                     "caption; null otherwise or when the caption leaves it blank."),
     F("parent_doc_number_raw", "string", "The attachment's 'kèm theo' caption as printed."),
     F("signer_authority", "string", "Authority line of the first signature block: 'KT. CHỦ TỊCH', 'TM. ỦY BAN NHÂN "
                                     "DÂN KT. CHỦ TỊCH', 'TL. …'; null when the signer signs in their own name."),
     F("signer_title", "string", "Title of the signer as printed ('PHÓ CHỦ TỊCH')."),
     F("signer_name", "string", "Name of the signer as printed; null when not printed (drafts)."),
-    F("meta_flags", "list_string", "How metadata was read when not from the printed masthead "
-                                    "(signing_date_from_esign_stamp, parent_number_from_esign_stamp)."),
+    F("esign_stamp_raw", "string", "Text of an e-signature stamp on page 1 as printed ('Số: 2061/QĐ-UBND; Thời gian "
+                                   "ký: 2026-05-13T14:41:57+07:00'), kept apart: on an attachment it is the number and "
+                                   "time of the document it was signed with, not the attachment's own."),
     F("n_tables", "int", "Number of stitched tables found."),
     F("n_image_pages", "int", "Pages without a text layer (need OCR; reported, not read)."),
     F("extracted_at", "timestamp", "When the extraction ran (UTC)."),
