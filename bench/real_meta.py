@@ -193,10 +193,17 @@ def measure(golden_dir: Path = GOLDEN, real_dir: Path = REAL, fast: bool = False
                       "baseline_ok": same(f, base[f], want[f])} for f in FIELDS}
         docs.append({"file": g["file"], "text_layer": g.get("text_layer", "good"), "error": error, "fields": fields})
 
-    def table(rows: list[dict]) -> dict[str, dict[str, float | int]]:
-        return {f: {"n": len(rows), "pipeline": sum(d["fields"][f]["ok"] for d in rows) / len(rows) if rows else 0.0,
-                    "baseline": sum(d["fields"][f]["baseline_ok"] for d in rows) / len(rows) if rows else 0.0}
-                for f in FIELDS}
+    def share(rows: list[dict], f: str, key: str) -> float | None:
+        return sum(d["fields"][f][key] for d in rows) / len(rows) if rows else None
+
+    def table(rows: list[dict]) -> dict[str, dict[str, Any]]:
+        out = {}
+        for f in FIELDS:
+            valued = [d for d in rows if fold(d["fields"][f]["golden"]) is not None]
+            out[f] = {"n": len(rows), "pipeline": share(rows, f, "ok"), "baseline": share(rows, f, "baseline_ok"),
+                      "n_valued": len(valued), "pipeline_valued": share(valued, f, "ok"),
+                      "baseline_valued": share(valued, f, "baseline_ok")}
+        return out
 
     good = [d for d in docs if d["text_layer"] == "good"]
     other = [d for d in docs if d["text_layer"] != "good"]
@@ -207,10 +214,17 @@ def report(res: dict[str, Any]) -> str:
     out = ["## Metadata on the real corpus (golden files)", ""]
     for key, title in (("text_layer", "Text-layer documents"), ("other", "Scans, vector outlines, TCVN3")):
         rows = [d for d in res["documents"] if (d["text_layer"] == "good") == (key == "text_layer")]
-        out += [f"### {title} ({len(rows)} documents)", "", "| field | pipeline | naive baseline |", "|---|---|---|"]
+        out += [f"### {title} ({len(rows)} documents)", "",
+                "| field | pipeline | naive baseline | printed on | pipeline, printed | baseline, printed |",
+                "|---|---|---|---|---|---|"]
+
+        def pct(x: float | None) -> str:
+            return "–" if x is None else f"{x:.0%}"
+
         for f, v in res[key].items():
-            out.append(f"| {f} | {v['pipeline']:.0%} | {v['baseline']:.0%} |")
-        out.append("")
+            out.append(f"| {f} | {pct(v['pipeline'])} | {pct(v['baseline'])} | {v['n_valued']} | "
+                       f"{pct(v['pipeline_valued'])} | {pct(v['baseline_valued'])} |")
+        out += ["", "(\"printed on\": documents whose golden value is not null; the last two columns score only those)", ""]
     out += ["### Mismatches (pipeline)", ""]
     for d in res["documents"]:
         if d["text_layer"] != "good":

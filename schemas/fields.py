@@ -31,8 +31,11 @@ FIELDS: dict[str, Field] = {f.name: f for f in [
     F("page_count", "int", "Number of pages."),
     F("doc_number", "string", "Document number as printed and normalized, e.g. '33/2022/QĐ-UBND'; null when blank."),
     F("doc_number_raw", "string", "The number line exactly as printed, e.g. 'Số: 33 /2022/QĐ-UBND'."),
-    F("doc_type", "string", "Quyết định, Kế hoạch, Công văn, ... from the title or number suffix."),
-    F("issuer", "string", "Issuing body from the masthead, e.g. 'Ủy ban nhân dân tỉnh Vĩnh Long'."),
+    F("doc_type", "string", "Type from the centred title (schemas/document_types.csv: Quyết định, Báo cáo, Tờ trình, ...), "
+                            "else Công văn for a 'V/v' subject, else the number's type abbreviation; 'Phụ lục' for an "
+                            "attachment without a masthead of its own."),
+    F("issuer", "string", "Issuing body from the masthead in normal case, UBND/HĐND expanded, e.g. 'Ủy ban nhân dân "
+                          "tỉnh Vĩnh Long', 'Sở Nội vụ'."),
     F("province", "string", "Province named by the issuer or place line."),
     F("place", "string", "Place of signing, e.g. 'Vĩnh Long'."),
     F("signing_date", "date", "Signing date from the place-and-date line; null when left blank (drafts)."),
