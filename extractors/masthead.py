@@ -56,10 +56,11 @@ class MastheadSettings:
     min_size_pt: float = 4.0  # smaller glyphs (invisible stamps, 0.5-pt signature captions) ignored
     header_share: float = 0.45  # without a motto, the left column ends at this share of the width
     centred_share: float = 0.7  # a centred subject line is narrower than this share of the page width
+    blank_run: float = 6.0  # widest blank left for a serial or a day ("Số:      /QĐ-UBND"), in font sizes
 
     def __post_init__(self) -> None:
         for name in ("column_gap", "word_gap_pt", "row_overlap", "block_gap", "min_size_pt", "header_share",
-                     "centred_share"):
+                     "centred_share", "blank_run"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"MastheadSettings.{name} must be positive")
         if not all(0 < getattr(self, n) < 1 for n in ("row_overlap", "header_share", "centred_share")):
@@ -376,11 +377,30 @@ def _parse_date(rest: str) -> date | None:
         return None
 
 
+_BLANK_BEFORE = re.compile(r"(?:^|\s)(?:Số\s*:?|ngày|tháng|năm)$")
+
+
+def _join_blanks(lines: list[Line], settings: MastheadSettings) -> list[Line]:
+    """Re-join a number or date line that a wide blank split into two segments: "Số:" … "/KH-UBND",
+    "Bỉm Sơn, ngày" … "tháng năm 2024" (the drafter leaves room for the serial and the day)."""
+    out: list[Line] = []
+    for ln in sorted(lines, key=lambda x: (x.bbox[1], x.bbox[0])):
+        prev = next((p for p in reversed(out[-3:]) if abs(p.bbox[1] - ln.bbox[1]) < 0.3 * ln.size
+                     and 0 <= ln.bbox[0] - p.bbox[2] < settings.blank_run * ln.size), None)
+        if prev is not None and _BLANK_BEFORE.search(prev.text):
+            out[out.index(prev)] = Line(f"{prev.text} {ln.text}", prev.page,
+                                        (prev.bbox[0], min(prev.bbox[1], ln.bbox[1]), ln.bbox[2],
+                                         max(prev.bbox[3], ln.bbox[3])), prev.size, prev.bold, prev.italic)
+            continue
+        out.append(ln)
+    return out
+
+
 # ------------------------------------------------------------------------------------ masthead
 def read_masthead(lines: Sequence[Line], width: float, settings: MastheadSettings = DEFAULT) -> Masthead:
     """The masthead parts of a first page (lines of that page, any order)."""
     mh = Masthead()
-    lines = sorted(lines, key=lambda ln: (ln.bbox[1], ln.bbox[0]))
+    lines = _join_blanks(list(lines), settings)
     if not lines:
         return mh
     motto = [ln for ln in lines if _is_motto(ln)]
