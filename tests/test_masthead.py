@@ -318,3 +318,33 @@ def test_real_pages_through_extract_document() -> None:
     assert (row["doc_number"], row["doc_type_code"], row["parent_body"], row["signer_name"]) == (
         "184/BC-SNV", "BC", "Ủy ban nhân dân tỉnh Lâm Đồng", "Trần Hữu Tuấn")
     assert row["signing_date"] == date(2025, 11, 6) and row["province"] == "Lâm Đồng"
+
+
+def test_number_and_date_lines_split_by_the_blank_are_joined() -> None:
+    """Word sets the blank for the serial and the day as a wide run: the row builder sees two
+    segments ("Số:" … "/KH-UBND", "Bỉm Sơn, ngày" … "tháng 9 năm 2024")."""
+    def ln(text: str, x0: float, x1: float, top: float, italic: bool = False) -> Line:
+        return Line(text, 1, (x0, top, x1, top + 13), 13.0, False, italic)
+
+    lines = [ln("UBND THỊ XÃ BỈM SƠN", 85, 207, 58), ln("CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", 266, 537, 58),
+             ln("Số:", 91, 109, 101), ln("/KH-UBND", 145, 208, 101), ln("Bỉm Sơn, ngày", 320, 396, 101, True),
+             ln("tháng 9 năm 2024", 419, 513, 101, True), ln("KẾ HOẠCH", 273, 350, 138)]
+    mh = read_masthead(lines, W)
+    assert (mh.number, mh.number_raw, mh.type_code) == (None, "Số: /KH-UBND", "KH")
+    assert (mh.place, mh.signing_date, mh.date_raw) == ("Bỉm Sơn", None, "Bỉm Sơn, ngày tháng 9 năm 2024")
+
+
+REPO = Path(__file__).resolve().parent.parent
+REAL = REPO.parent / "shared" / "real"
+GOLDEN = REPO / "tests" / "golden" / "real"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not REAL.exists() or not GOLDEN.exists(), reason="real corpus or its golden files absent")
+def test_real_corpus_metadata_per_field() -> None:
+    """Every metadata field ≥ 98 % on the text-layer documents of the real corpus (bench/real_meta)."""
+    from bench.real_meta import measure, report
+
+    res = measure(GOLDEN, REAL, fast=True)
+    low = {f: v["pipeline"] for f, v in res["text_layer"].items() if v["pipeline"] is not None and v["pipeline"] < 0.98}
+    assert not low, report(res)
