@@ -203,7 +203,8 @@ def _gap(a: Line, b: Line) -> float:
     return b.bbox[1] - a.bbox[3]
 
 
-_NUMBER_LINE = re.compile(r"^Số\s*[:.]?\s*(?P<rest>.*)$")
+# "Số: 36 /BC-HĐTĐ", "SỐ:36/QĐ-UBND", "Số:      /QĐ-UBND", "Số: 1781-CV/TU" (not "Số liệu ...")
+_NUMBER_LINE = re.compile(r"^Số\s*[:.]?\s*(?P<rest>[\d.…\s]*[a-z]?\s*[/-].*)$", re.I)
 _DATE_LINE = re.compile(r"^(?P<place>[^,]{2,60}?)\s*,\s*ngày\b(?P<rest>.*)$", re.I)
 _DATE_PARTS = re.compile(r"^\s*(?P<d>\d{1,2})?\s*[.…]*\s*tháng\s*(?P<m>\d{1,2})?\s*[.…]*\s*năm\s*(?P<y>\d{4})")
 _VV = re.compile(r"^(?:V/v|V/V|v/v|Về việc)\s*:?\s*(?P<rest>.*)$")
@@ -356,6 +357,9 @@ def _title_type(text: str) -> tuple[str | None, bool]:
     t = fold_ws(nfc(text)).rstrip(":").strip().upper()
     t = re.sub(r"^[“\"]", "", t)
     titles = type_by_title()
+    spaced = {k.replace(" ", ""): v for k, v in titles.items()}
+    if re.fullmatch(r"(?:\S\s+){2,}\S", t) and t.replace(" ", "") in spaced:  # letter-spaced "Q U Y Ế T  Đ Ị N H"
+        return spaced[t.replace(" ", "")].name, True
     for title in sorted(titles, key=len, reverse=True):
         if t == title:
             return titles[title].name, True
@@ -367,8 +371,11 @@ def _title_type(text: str) -> tuple[str | None, bool]:
     return None, False
 
 
+_DATE_NUMERIC = re.compile(r"^\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})\b")
+
+
 def _parse_date(rest: str) -> date | None:
-    m = _DATE_PARTS.match(rest)
+    m = _DATE_PARTS.match(rest) or _DATE_NUMERIC.match(rest)  # "ngày 05 tháng 3 năm 2020", "ngày 05/3/2020"
     if not m or not m["d"] or not m["m"]:
         return None
     try:
@@ -552,7 +559,10 @@ def read_masthead(lines: Sequence[Line], width: float, settings: MastheadSetting
 
 # ------------------------------------------------------------------------------------ signer
 _AUTHORITY = re.compile(r"^(?:TM|KT|TL|TUQ|Q|UQ)\s*\.\s*\S")
-_NAME = re.compile(r"^[A-ZĐÀ-Ỹ][a-zđà-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][a-zđà-ỹ]*){1,5}$")
+# a name of capitalised syllables, after a military or academic rank when one is printed
+_RANK = (r"(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy|uý)|Đại\s+úy|GS\.?\s*TS\.|PGS\.?\s*TS\.|TS\.|ThS\.|BS\.|"
+         r"KTS\.|Luật sư|Nhà giáo)\s+")
+_NAME = re.compile(r"^(?:" + _RANK + r")?[A-ZĐÀ-Ỹ][a-zđà-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][a-zđà-ỹ]*){1,5}$")
 
 
 def read_signer(pages: Sequence[Sequence[Line]], width: float, settings: MastheadSettings = DEFAULT) -> Signer | None:
