@@ -19,7 +19,7 @@ from extractors.tables import find_page_tables
 from extractors.text import chars_to_lines, inside, repeated_margin_texts, split_furniture
 from pipeline.errors import CorruptPdf, EncryptedPdf, NotAPdf, PageLimitExceeded
 
-PARSER_VERSION = "extract-1"
+PARSER_VERSION = "extract-2"  # 2: masthead and signer columns in documents
 DEFAULT_MAX_PAGES = 2000
 _BASIS_LINE = re.compile(r"^\(?\s*(Tính cho|tính cho|ĐVT|DVT|Đơn vị tính)\s*:?\s*\S")
 
