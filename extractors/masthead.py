@@ -177,11 +177,13 @@ def _strip_marks(s: str) -> str:
 
 _MOTTO_1 = _strip_marks("CONGHOAXAHOICHUNGHIAVIETNAM")
 _MOTTO_2 = _strip_marks("DOCLAPTUDOHANHPHUC")
+_MOTTO_PARTY = _strip_marks("DANGCONGSANVIETNAM")  # the motto of Party committees' documents
 
 
 def _is_motto(ln: Line) -> bool:
     k = _strip_marks(_key(ln.text))
-    return k.startswith(_MOTTO_1) or k.startswith(_MOTTO_2) or _MOTTO_1.startswith(k) and len(k) >= 12
+    return (k.startswith(_MOTTO_1) or k.startswith(_MOTTO_2) or k.startswith(_MOTTO_PARTY)
+            or _MOTTO_1.startswith(k) and len(k) >= 12)
 
 
 def _upper_share(text: str) -> float:
@@ -306,6 +308,12 @@ def recase_body(raw: str | None) -> str | None:
             cap_next = False
             continue
         rest = " ".join(x.lower() for x in words[i:])
+        party = re.match(r"(?:tỉnh|thành|huyện|quận|thị|đảng) (?:ủy|uỷ)(?= |$)", rest)
+        if party:  # a Party committee ("Tỉnh ủy Bến Tre", "Đảng ủy xã …"): the place follows
+            out.extend([words[i][:1] + words[i][1:].lower() if i == 0 else words[i].lower(), words[i + 1].lower()])
+            i += 2
+            proper = True
+            continue
         level = next((lv for lv in _LEVELS if rest == lv or rest.startswith(lv + " ")), None)
         if level and not rest.startswith("xã hội"):
             n = len(level.split(" "))

@@ -143,6 +143,12 @@ CASES = [
         [("C", "(Kèm theo Công văn số       /BNV-CCHC ngày    /12/2025 của Bộ Nội vụ)", "i")]], {
         "doc_type": "Phụ lục", "issuer": "Bộ Nội vụ", "number": None, "parent_number": None,
         "subject": "HƯỚNG DẪN CHẤM ĐIỂM CÁC TIÊU CHÍ"}),
+    ("resolution of a Party committee: party motto, number 03-NQ/TU", two_col(
+        [("TỈNH ỦY BẾN TRE", "b"), ("*", "")], [("ĐẢNG CỘNG SẢN VIỆT NAM", "b")]) + [
+        [("L", "Số 03-NQ/TU", ""), ("R", "Bến Tre, ngày 15 tháng 6 năm 2016", "i")], None, [("C", "NGHỊ QUYẾT", "b")],
+        [("C", "về xây dựng chuỗi giá trị sản phẩm nông nghiệp chủ lực", "b")]], {
+        "issuer": "Tỉnh ủy Bến Tre", "number": "03-NQ/TU", "type_code": "NQ", "doc_type": "Nghị quyết",
+        "signing_date": date(2016, 6, 15), "subject": "về xây dựng chuỗi giá trị sản phẩm nông nghiệp chủ lực"}),
     ("e-signature stamp on an attachment is kept apart, not taken as its number", [
         [("T", "Số: 2061/QĐ-UBND", "")], [("T", "Thời gian ký: 2026-05-13T14:41:57+07:00", "")], None,
         [("C", "DANH MỤC SẢN PHẨM/ CÔNG VIỆC CHUNG", "b")],
