@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from extractors.annotations import meta_page_lines
 from extractors.model import Document, Line, PageText, Table, TableFragment
 from extractors.stitch import append_fragment, continues, finish, new_table
 from extractors.structure import classify, extract_meta, find_heading_lines
@@ -19,7 +20,7 @@ from extractors.text import chars_to_lines, inside, repeated_margin_texts, split
 from pipeline.core.errors import CorruptPdf, EncryptedPdf, NotAPdf, PageLimitExceeded
 from pipeline.core.vocabulary import BASIS_MARKER
 
-PARSER_VERSION = "extract-1"
+PARSER_VERSION = "extract-2"  # 2: masthead and signer columns in documents
 DEFAULT_MAX_PAGES = 2000
 _BASIS_LINE = re.compile(rf"^\(?\s*({BASIS_MARKER})\s*:?\s*\S")
 
@@ -44,6 +45,7 @@ class _PageResult:
     page: PageText
     lines: list[Line]
     fragments: list[TableFragment]
+    meta_lines: list[Line] | None = None  # page 1 and signature pages, for the masthead reader
 
 
 def _read_pages(path: Path, max_pages: int) -> list[_PageResult]:
@@ -77,7 +79,8 @@ def _read_pages(path: Path, max_pages: int) -> list[_PageResult]:
             kind = "table" if frags else "text" if chars else ("image_only" if n_images else "blank")
             pt = PageText(page.page_number, w, h, rotation, "landscape" if w > h else "portrait", kind,
                           len(chars), sum(len(ln.text.split()) for ln in lines))
-            results.append(_PageResult(pt, lines, frags))
+            meta = meta_page_lines(page, chars, sum(r.meta_lines is not None for r in results) < 6)
+            results.append(_PageResult(pt, lines, frags, meta))
             page.close()  # release the page's parsed objects before the next page
     return results
 
@@ -145,7 +148,10 @@ def extract_document(path: Path, max_pages: int = DEFAULT_MAX_PAGES) -> Document
                 basis = m.group(0).strip("()") if m else None
             t.basis_raw = basis
     all_text = "\n".join(ln.text for ln in body_lines)
-    meta = extract_meta(results[0].lines if results else [], all_text)
+    meta = extract_meta(results[0].lines if results else [], all_text,
+                        results[0].meta_lines if results else None,
+                        [r.meta_lines for r in results if r.meta_lines],
+                        results[0].page.width if results else None)
     image_pages = sum(r.page.kind == "image_only" for r in results)
     return Document(sha, path.name, path.stat().st_size, len(results), meta, [r.page for r in results], headings,
                     tables, warnings=[f"{image_pages} page(s) without a text layer"] if image_pages else [])

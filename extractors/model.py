@@ -118,6 +118,19 @@ class DocumentMeta:
     signing_date: date | None = None
     effective_date: date | None = None
     subject: str | None = None
+    # masthead parts (extractors/masthead.py; layout of Nghị định 30/2020/NĐ-CP)
+    doc_type_code: str | None = None  # type abbreviation printed in the number ("BC" in 36/BC-HĐTĐ)
+    issuer_raw: str | None = None  # the issuer lines as printed, joined ("SỞ NỘI VỤ")
+    parent_body: str | None = None  # cơ quan chủ quản above the issuer ("UBND tỉnh Lâm Đồng")
+    parent_body_raw: str | None = None
+    date_raw: str | None = None  # the place-and-date line as printed
+    parent_doc_number: str | None = None  # attachments: the number of the document they belong to
+    parent_doc_number_raw: str | None = None  # the "(Ban hành kèm theo ... số ...)" caption
+    signer_authority: str | None = None  # "KT. CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH"
+    signer_title: str | None = None  # "PHÓ CHỦ TỊCH"
+    signer_name: str | None = None
+    signer_page: int | None = None
+    esign_stamp_raw: str | None = None  # e-signature stamp text on page 1 ("Số: …; Thời gian ký: …")
 
 
 @dataclass

@@ -149,89 +149,38 @@ def classify(cands: Sequence[_Candidate]) -> list[Heading]:
 
 
 # ------------------------------------------------------------------------------------ metadata
-_NUMBER_LINE = re.compile(r"Số\s*:\s*(.*)$")
-_PLACE_DATE = re.compile(r"^([^,]{2,40}),\s*ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})?\s*năm\s*(\d{4})")
-_DOC_TYPES = [("QUYẾT ĐỊNH", "Quyết định"), ("KẾ HOẠCH", "Kế hoạch"), ("CÔNG VĂN", "Công văn"),
-              ("THÔNG BÁO", "Thông báo"), ("NGHỊ QUYẾT", "Nghị quyết"), ("CHỈ THỊ", "Chỉ thị")]
-_TYPE_BY_SUFFIX = {"QĐ": "Quyết định", "KH": "Kế hoạch", "NQ": "Nghị quyết", "CT": "Chỉ thị", "TB": "Thông báo"}
+_PROVINCE = re.compile(r"\btỉnh\s+(?P<p>.+)$|\bthành phố\s+(?P<c>Hà Nội|Hồ Chí Minh|Hải Phòng|Đà Nẵng|Cần Thơ|Huế)\b")
 
 
-def _issuer_case(s: str) -> str:
-    s = fold_ws(s)
-    low = s.lower()
-    out = low[:1].upper() + low[1:]
-    m = re.search(r"\b(tỉnh|thành phố|huyện)\s+(.+)$", out)
-    if m:
-        out = out[: m.start(2)] + " ".join(w[:1].upper() + w[1:] for w in m.group(2).split())
-    return out.replace("ubnd", "Ủy ban nhân dân")
+def extract_meta(first_pages: Sequence[Line], all_text: str, masthead_lines: Sequence[Line] | None = None,
+                 signer_pages: Sequence[Sequence[Line]] = (), width: float | None = None) -> DocumentMeta:
+    """Metadata from the masthead of the first page, the first signature block and the
+    effective-date clause (extractors/masthead.py reads the parts where ND 30/2020 places them).
 
-
-def _following(lines: Sequence[Line], start: Line, same_x: bool = False) -> list[Line]:
-    """Lines continuing ``start``'s block: same weight, no larger gap than a line, no new title."""
-    out: list[Line] = []
-    prev = start
-    for ln in lines[lines.index(start) + 1:]:
-        gap = ln.bbox[1] - prev.bbox[3]
-        if ln.bold != start.bold or gap > 0.9 * ln.size or gap < -1 or _start(ln) is not None:
-            break
-        if same_x and not start.bbox[0] - ln.size <= (ln.bbox[0] + ln.bbox[2]) / 2 <= start.bbox[2] + ln.size:
-            break  # left the column of the start line (the masthead has two columns)
-        if fold_ws(ln.text).rstrip(":") in {caps for caps, _ in _DOC_TYPES} or ln.text.isupper():
-            break
-        out.append(ln)
-        prev = ln
-    return out
-
-
-def extract_meta(first_pages: Sequence[Line], all_text: str) -> DocumentMeta:
-    """Metadata from the masthead of the first page and the effective-date clause."""
+    ``masthead_lines``: the first page's lines in columns, including text of e-signature widgets
+    (``columns.masthead_lines``); without it the first page's body lines are read."""
+    from extractors.masthead import read_masthead
+    from extractors.signer import read_signer
     from pipeline.parsing.dates import find_effective_date
 
-    meta = DocumentMeta()
-    width = max((ln.bbox[2] for ln in first_pages), default=600)
-    page1 = [ln for ln in first_pages if ln.page == first_pages[0].page] if first_pages else []
-    left_caps = []
-    for ln in page1[:12]:
-        t = ln.text.strip()
-        m = _NUMBER_LINE.search(t)
-        if m and meta.doc_number_raw is None:
-            meta.doc_number_raw = t[m.start():]
-            num = re.sub(r"\s+", "", m.group(1))
-            meta.doc_number = num if re.search(r"\d", num.split("/")[0] if "/" in num else num) else None
-            continue
-        m = _PLACE_DATE.search(t)
-        if m and meta.place is None:
-            meta.place = m.group(1).strip()
-            if m.group(2) and m.group(3):
-                from datetime import date
-
-                try:
-                    meta.signing_date = date(int(m.group(4)), int(m.group(3)), int(m.group(2)))
-                except ValueError:
-                    meta.signing_date = None
-            continue
-        if ln.bbox[2] < width * 0.55 and _upper_share(t) > 0.8 and "CỘNG HÒA" not in t:
-            left_caps.append(t)
-    if left_caps:
-        meta.issuer = _issuer_case(" ".join(left_caps[-2:] if len(left_caps) > 1 else left_caps))
-        m = re.search(r"tỉnh\s+(.+)$", meta.issuer)
-        meta.province = m.group(1) if m else None
-    for ln in page1:
-        for caps, name in _DOC_TYPES:
-            if fold_ws(ln.text).rstrip(":") == caps:
-                meta.doc_type = meta.doc_type or name
-        if ln.text.startswith("V/v") and meta.subject is None:
-            meta.subject = join_wrapped([ln.text[3:]] + [x.text for x in _following(page1, ln, same_x=True)])
-            meta.doc_type = meta.doc_type or "Công văn"
-    if meta.doc_type is None and meta.doc_number:
-        suffix = meta.doc_number.split("/")[-1].split("-")[0]
-        meta.doc_type = _TYPE_BY_SUFFIX.get(suffix)
-    if meta.subject is None:
-        for i, ln in enumerate(page1):
-            if any(fold_ws(ln.text) == caps for caps, _ in _DOC_TYPES) and i + 1 < len(page1):
-                nxt = page1[i + 1]
-                if nxt.bold:  # the subject: the bold lines right under the title, wrapped
-                    meta.subject = join_wrapped([nxt.text] + [x.text for x in _following(page1, nxt)])
-                break
+    if masthead_lines is None:
+        masthead_lines = [ln for ln in first_pages if ln.page == first_pages[0].page] if first_pages else []
+    width = width or max((ln.bbox[2] for ln in masthead_lines), default=600.0)
+    mh = read_masthead(masthead_lines, width)
+    signer = read_signer(signer_pages, width)
+    meta = DocumentMeta(
+        doc_number=mh.number, doc_number_raw=mh.number_raw, doc_type=mh.doc_type, issuer=mh.issuer,
+        place=mh.place, signing_date=mh.signing_date, subject=mh.subject, doc_type_code=mh.type_code,
+        issuer_raw=mh.issuer_raw, parent_body=mh.parent_body, parent_body_raw=mh.parent_body_raw,
+        date_raw=mh.date_raw, parent_doc_number=mh.parent_number, parent_doc_number_raw=mh.parent_number_raw,
+        esign_stamp_raw=mh.esign_raw)
+    for body in (mh.issuer, mh.parent_body):
+        m = _PROVINCE.search(body or "")
+        if m:
+            meta.province = m["p"] or m["c"]
+            break
+    if signer is not None:
+        meta.signer_authority, meta.signer_title = signer.authority, signer.title
+        meta.signer_name, meta.signer_page = signer.name, signer.page
     meta.effective_date = find_effective_date(all_text)
     return meta

@@ -10,8 +10,10 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in [
         "documents",
         "One row per ingested PDF: identity, metadata from the first page, extraction summary.",
         fields("doc_sha256", "source", "file_name", "size_bytes", "page_count", "doc_number", "doc_number_raw",
-               "doc_type", "issuer", "province", "place", "signing_date", "effective_date", "subject", "n_tables",
-               "n_image_pages", "parser_version", "extracted_at"),
+               "doc_type", "issuer", "province", "place", "signing_date", "effective_date", "subject", "doc_type_code",
+               "issuer_raw", "parent_body", "parent_body_raw", "date_raw", "parent_doc_number", "parent_doc_number_raw",
+               "signer_authority", "signer_title", "signer_name", "esign_stamp_raw", "n_tables", "n_image_pages",
+               "parser_version", "extracted_at"),
         primary_key=("doc_sha256",),
     ),
     Dataset(

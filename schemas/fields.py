@@ -31,13 +31,35 @@ FIELDS: dict[str, Field] = {f.name: f for f in [
     F("page_count", "int", "Number of pages."),
     F("doc_number", "string", "Document number as printed and normalized, e.g. '33/2022/QĐ-UBND'; null when blank."),
     F("doc_number_raw", "string", "The number line exactly as printed, e.g. 'Số: 33 /2022/QĐ-UBND'."),
-    F("doc_type", "string", "Quyết định, Kế hoạch, Công văn, ... from the title or number suffix."),
-    F("issuer", "string", "Issuing body from the masthead, e.g. 'Ủy ban nhân dân tỉnh Vĩnh Long'."),
+    F("doc_type", "string", "Type from the centred title (schemas/document_types.csv: Quyết định, Báo cáo, Tờ trình, ...), "
+                            "else Công văn for a 'V/v' subject, else the number's type abbreviation; 'Phụ lục' for an "
+                            "attachment without a masthead of its own."),
+    F("issuer", "string", "Issuing body from the masthead in normal case, UBND/HĐND expanded, e.g. 'Ủy ban nhân dân "
+                          "tỉnh Vĩnh Long', 'Sở Nội vụ'."),
     F("province", "string", "Province named by the issuer or place line."),
     F("place", "string", "Place of signing, e.g. 'Vĩnh Long'."),
     F("signing_date", "date", "Signing date from the place-and-date line; null when left blank (drafts)."),
     F("effective_date", "date", "Date from the 'có hiệu lực ... kể từ ngày ...' clause; null when not stated."),
     F("subject", "string", "Subject line under the title (or the V/v line of a letter)."),
+    F("doc_type_code", "string", "Type abbreviation printed in the number ('BC' in 36/BC-HĐTĐ; schemas/document_types.csv); "
+                                 "null when the number carries none (644/TTXT-ĐTDN) or is absent."),
+    F("issuer_raw", "string", "Issuer lines of the masthead as printed, joined ('SỞ NỘI VỤ'); issuer holds the name "
+                              "in normal case, UBND/HĐND expanded, modern tone placement ('Uỷ' → 'Ủy')."),
+    F("parent_body", "string", "Parent body (cơ quan chủ quản) printed above the issuer, in normal case with UBND/HĐND "
+                               "expanded ('Ủy ban nhân dân tỉnh Lâm Đồng'); null when the masthead names one body."),
+    F("parent_body_raw", "string", "Parent body as printed ('UBND TỈNH LÂM ĐỒNG')."),
+    F("date_raw", "string", "The place-and-date line as printed ('Lâm Đồng, ngày 02 tháng 02 năm 2026')."),
+    F("parent_doc_number", "string", "For an attachment without a masthead of its own (Phụ lục, Bảng, Danh mục): "
+                                     "number of the document it belongs to, from its '(Ban hành kèm theo … số …)' "
+                                     "caption; null otherwise or when the caption leaves it blank."),
+    F("parent_doc_number_raw", "string", "The attachment's 'kèm theo' caption as printed."),
+    F("signer_authority", "string", "Authority line of the first signature block: 'KT. CHỦ TỊCH', 'TM. ỦY BAN NHÂN "
+                                    "DÂN KT. CHỦ TỊCH', 'TL. …'; null when the signer signs in their own name."),
+    F("signer_title", "string", "Title of the signer as printed ('PHÓ CHỦ TỊCH')."),
+    F("signer_name", "string", "Name of the signer as printed; null when not printed (drafts)."),
+    F("esign_stamp_raw", "string", "Text of an e-signature stamp on page 1 as printed ('Số: 2061/QĐ-UBND; Thời gian "
+                                   "ký: 2026-05-13T14:41:57+07:00'), kept apart: on an attachment it is the number and "
+                                   "time of the document it was signed with, not the attachment's own."),
     F("n_tables", "int", "Number of stitched tables found."),
     F("n_image_pages", "int", "Pages without a text layer (need OCR; reported, not read)."),
     F("extracted_at", "timestamp", "When the extraction ran (UTC)."),

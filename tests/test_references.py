@@ -88,6 +88,23 @@ REFERENCES = [
       "relation": "issued_with"}),
     ("Luật số 02/2013/QH13 ngày 26 tháng 11 năm 2013",
      {"cited_number": "02/2013/QH13", "cited_type": "Luật", "cited_issuer": "Quốc hội"}),
+    # numbers printed with inner spaces (real Word exports: the serial typed into a blank run)
+    ("theo Báo cáo Số 36 /BC-HĐTĐ ngày 02/02/2026 của Hội đồng thẩm định",
+     {"cited_number": "36/BC-HĐTĐ", "cited_number_raw": "36 /BC-HĐTĐ", "cited_type": "Báo cáo",
+      "cited_date": date(2026, 2, 2), "legal_flags": ["number_spacing"]}),
+    ("Căn cứ Nghị định số 30/2020/ NĐ-CP ngày 05/3/2020 của Chính phủ về công tác văn thư",
+     {"cited_number": "30/2020/NĐ-CP", "cited_type": "Nghị định", "cited_date": date(2020, 3, 5),
+      "cited_issuer": "Chính phủ", "relation": "basis"}),
+    ("Thực hiện Quyết định số 33 / 2022 / QĐ-UBND ngày 11/11/2022",
+     {"cited_number": "33/2022/QĐ-UBND", "cited_type": "Quyết định", "relation": "implements"}),
+    ("Công văn số 12094 /BNV-CCHC ngày 15/12/2025 của Bộ Nội vụ",
+     {"cited_number": "12094/BNV-CCHC", "cited_type": "Công văn", "cited_issuer": "Bộ Nội vụ"}),
+    ("Số: 644 /TTXT-ĐTDN", {"cited_number": "644/TTXT-ĐTDN", "cited_number_raw": "644 /TTXT-ĐTDN"}),
+    # the signing system writes the serial into the blank without a space ("số1187"), or a stray dot follows it
+    ("(Ban hành kèm theo Quyết định số1187/QĐ-BNV ngày 15 tháng 10 năm 2025 của Bộ Nội vụ)",
+     {"cited_number": "1187/QĐ-BNV", "cited_type": "Quyết định", "relation": "issued_with"}),
+    ("Kế hoạch số 3070. /KH-UBND ngày 09/9/2024",
+     {"cited_number": "3070/KH-UBND", "cited_type": "Kế hoạch", "legal_flags": ["number_serial_dot"]}),
 ]
 
 

@@ -24,31 +24,17 @@ from typing import Any
 import spacy
 from spacy.language import Language
 
+from schemas.document_types import document_types
+
 __all__ = ["DOC_TYPES", "build_nlp", "get_nlp", "tokenizer_mode"]
 
-# canonical document-type phrase -> its spellings (lowercase); abbreviations are matched by TEXT
-DOC_TYPES: dict[str, tuple[str, ...]] = {
-    "Thông tư liên tịch": ("thông tư liên tịch",),
-    "Quyết định": ("quyết định", "quết định"),  # "Quết định" (DOMAIN §7.19)
-    "Nghị định": ("nghị định",),
-    "Thông tư": ("thông tư",),
-    "Nghị quyết": ("nghị quyết",),
-    "Kế hoạch": ("kế hoạch hành động", "kế hoạch"),
-    "Tờ trình": ("tờ trình",),
-    "Công văn": ("công văn",),
-    "Chỉ thị": ("chỉ thị",),
-    "Thông báo": ("thông báo",),
-    "Báo cáo": ("báo cáo",),
-    "Hướng dẫn": ("hướng dẫn",),
-    "Luật": ("luật",),
-    "Pháp lệnh": ("pháp lệnh",),
-}
-# abbreviations printed in place of the type words ("QĐ Số 18/2022/QĐ-UBND", "NĐ số 98/NĐ-CP")
+# canonical document-type phrase -> its spellings (lowercase), and the abbreviations printed in
+# place of the type words ("QĐ Số 18/2022/QĐ-UBND"): both from schemas/document_types.csv
+DOC_TYPES: dict[str, tuple[str, ...]] = {d.name: d.spellings for d in document_types() if d.spellings}
 DOC_TYPE_ABBREVIATIONS: dict[str, str] = {
-    "QĐ": "Quyết định", "NĐ": "Nghị định", "NQ": "Nghị quyết", "TTLT": "Thông tư liên tịch",
-}
+    d.abbreviation: d.name for d in document_types() if d.abbreviation and d.abbr_in_text}
 
-_NUM_SERIAL = r"^\d{1,5}[a-z]?$"
+_NUM_SERIAL = r"^(?:[Ss]ố:?)?\d{1,5}[a-z]?$"  # "số1187" when the signing system fills the blank unspaced
 _CODE = r"^[A-ZĐ][A-Za-zĐđ0-9&]*\.?$"  # pyvi keeps a sentence "." on "UBND."
 _CODE_SEP = ("-", "/", "&")
 # whole-number tokens (syllable tokenizer keeps "04/2021/QĐ-UBND," as one token)
@@ -95,9 +81,10 @@ def _patterns() -> list[dict[str, Any]]:
     slash = {"TEXT": "/"}
     year = {"TEXT": {"REGEX": r"^\d{4}$"}}
     # 04/2021/QĐ-UBND, 33 /2022/QĐ-UBND, 44: /2021/QĐ-UBND
-    add("DOC_NUMBER", [serial, colon, slash, year, slash, code, code_tail], "number_year")
+    dot = {"TEXT": ".", "OP": "?"}  # "Số: 3070. /KH-UBND": a stray dot typed after the serial
+    add("DOC_NUMBER", [serial, dot, colon, slash, year, slash, code, code_tail], "number_year")
     # 186/KH-UBND, 159/TTr-SNN&PTNT, 726/QĐ -BNN-KN
-    add("DOC_NUMBER", [serial, colon, slash, code, code_tail], "number")
+    add("DOC_NUMBER", [serial, dot, colon, slash, code, code_tail], "number")
     # 03-NQ/TU (party documents)
     add("DOC_NUMBER", [serial, {"TEXT": "-"}, code, {"TEXT": "/"}, code], "number_party")
     # drafts: "số …../2022/QĐ-UBND", "Số: /KH-SNNMT" (only after "số", else "bảng/MH" would match)

@@ -31,6 +31,10 @@ def document_frames(doc: Document, source: str, extracted_at: datetime | None = 
         "page_count": doc.page_count, "doc_number": m.doc_number, "doc_number_raw": m.doc_number_raw,
         "doc_type": m.doc_type, "issuer": m.issuer, "province": m.province, "place": m.place,
         "signing_date": m.signing_date, "effective_date": m.effective_date, "subject": m.subject,
+        "doc_type_code": m.doc_type_code, "issuer_raw": m.issuer_raw, "parent_body": m.parent_body,
+        "parent_body_raw": m.parent_body_raw, "date_raw": m.date_raw, "parent_doc_number": m.parent_doc_number,
+        "parent_doc_number_raw": m.parent_doc_number_raw, "signer_authority": m.signer_authority,
+        "signer_title": m.signer_title, "signer_name": m.signer_name, "esign_stamp_raw": m.esign_stamp_raw,
         "n_tables": len(doc.tables), "n_image_pages": sum(p.kind == "image_only" for p in doc.pages),
         "parser_version": PARSER_VERSION, "extracted_at": at,
     }]

@@ -46,7 +46,7 @@ ISSUER_CODES: dict[str, str] = {
 
 _NUMBER_RX = re.compile(
     r"(?:[Ss][ốo]\s*:?\s*)?"
-    r"(?P<serial>\d{1,5}[a-z]?|[.…]*)\s*(?P<colon>:)?\s*"
+    r"(?P<serial>\d{1,5}[a-z]?|[.…]*)(?P<dot>\.(?=\s*/))?\s*(?P<colon>:)?\s*"
     r"(?:(?P<party>-)\s*(?P<ptype>[A-ZĐ][A-Za-zĐđ]*)\s*/\s*(?P<porg>[A-ZĐ][A-Za-zĐđ0-9]*)"
     r"|/\s*(?:(?P<year>\d{4})\s*/\s*)?(?P<codes>[A-ZĐ][A-Za-zĐđ0-9&]*(?:\s?[-/&]\s?[A-ZĐ][A-Za-zĐđ0-9&]*)*))"
 )
@@ -74,6 +74,8 @@ def normalize_doc_number(raw: str | None) -> tuple[str | None, list[str]]:
         return None, ["number_placeholder"]
     if m["colon"]:
         flags.append("number_colon")
+    if m["dot"]:
+        flags.append("number_serial_dot")  # "3070. /KH-UBND" → 3070/KH-UBND
     if m["party"]:
         body = f"{m['ptype']}/{m['porg']}"
         sep = "-"
