@@ -220,7 +220,7 @@ def _shape_layout(table: Table) -> TableLayout | None:
             role, param = ("note" if c == table.n_cols - 1 else None), None
         cols.append(Column(c, role, (), param))
     return TableLayout(table.index, "headerless_norms", "norm_items", None, 0, tuple(cols), (),
-                       problem="header lost: columns read from the body (unit column by units.csv, values by order)")
+                       problem="header lost: columns read from the body (unit column by the unit grammar, values by order)")
 
 
 def classify_tables(tables: list[Table]) -> list[TableLayout]:
