@@ -168,6 +168,45 @@ def _check_rows(truth: dict, checks: list[dict]) -> list[str]:
     return out
 
 
+# ---- unit coverage on the held-out list ---------------------------------------------------------
+
+HELDOUT = REPO / "tests" / "data" / "units_heldout.csv"
+
+
+def heldout_units(path: Path = HELDOUT) -> list[str]:
+    """Unit grammar on printed units of other sectors (tests/data/units_heldout.csv, written by hand
+    before the grammar): right = same code, dimension and factor (or unknown where unknown is
+    expected); unknown = flagged, not guessed; wrong = a code or factor that differs."""
+    import csv
+    from decimal import Decimal
+
+    rows = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
+    outcome: Counter = Counter()
+    by_sector: dict[str, Counter] = defaultdict(Counter)
+    wrong: list[str] = []
+    for r in rows:
+        u = parse_unit(r["printed"])
+        if not r["code"]:
+            o = "right" if not u.known else "wrong"
+        elif not u.known:
+            o = "unknown"
+        else:
+            o = "right" if (u.code, u.dimension, u.factor) == (r["code"], r["dimension"], Decimal(r["factor"])) else "wrong"
+        outcome[o] += 1
+        by_sector[r["sector"]][o] += 1
+        if o == "wrong":
+            wrong.append(f"{r['printed']!r}: expected {r['code'] or 'unknown'} x{r['factor']}, got {u.code} x{u.factor}")
+    n = len(rows)
+    out = ["", "## Unit coverage on the held-out list", "",
+           f"`tests/data/units_heldout.csv`: {n} printed units of other sectors' norm decrees. "
+           f"Right {outcome['right']} ({100 * outcome['right'] / n:.1f} %), unknown {outcome['unknown']}, "
+           f"wrong {outcome['wrong']}.", "", "| sector | units | right | unknown | wrong |", "|---|---:|---:|---:|---:|"]
+    for sector, c in sorted(by_sector.items()):
+        out.append(f"| {sector} | {sum(c.values())} | {c['right']} | {c['unknown']} | {c['wrong']} |")
+    out += [f"- wrong: {w}" for w in wrong]
+    return out
+
+
 def _load(pdf: Path, cache: Path | None) -> Document:
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
@@ -231,7 +270,7 @@ def run(samples: Path = SAMPLES, cache: Path | None = None, baselines: bool = Tr
     lines += ["", f"Unit strings in norm items: {len(unit_strings)} distinct, {mapped} mapped "
               f"({100 * mapped / max(1, len(unit_strings)):.1f} %)"
               + (f"; unknown: {', '.join(sorted(unknown_units))}" if unknown_units else "") + "."]
-    out = lines + (base_lines if baselines else []) + check_lines
+    out = lines + heldout_units() + (base_lines if baselines else []) + check_lines
     out += ["", "## First mismatches", "", *[f"- {m}" for m in misses[:40]], "",
             f"_Run time {time.time() - t0:.0f} s._", ""]
     return "\n".join(out)
