@@ -118,7 +118,9 @@ def _columns(table: Table, grid: list[list[Any]], h: int) -> list[Column]:
                 labels.append(t)
         role, param = _resolve(tuple(labels))
         if role is not None and (role, param) in seen:
-            role = None  # a header spanning two columns ("Thành phần hao phí" over item + grade): first keeps it
+            # a header spanning two columns ("Thành phần hao phí" over item + grade): the first keeps
+            # the role; beside the item, the second column qualifies it (a grade "3/9", kept as "grade")
+            role = "grade" if role == "item" and out and out[-1].role == "item" else None
         if role is not None:
             seen.add((role, param))
         out.append(Column(c, role, tuple(labels), param))

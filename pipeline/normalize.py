@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +21,7 @@ import pandas as pd
 from extractors.model import Cell, Document, Heading, Table
 from pipeline.dates import parse_time_frame
 from pipeline.families import TableLayout, classify_tables, config, norm_label
+from pipeline.norm_rows import RowShape, is_numbering, parents
 from pipeline.units import parse_unit
 from pipeline.values import clean_text, parse_basis, parse_money_vnd, parse_scale_label, parse_value
 
@@ -30,10 +31,11 @@ _ITEM_NO = re.compile(r"^\s*((?:\d+\s*\.\s*)*\d+\s*\.?|[-+•])\s+(?=\S)")
 _DEC_PLACES = Decimal("0.000001")  # the schema's decimal128(38, 6)
 
 
-def split_item(text: str) -> tuple[str | None, str]:
-    """'1.2 Phân hữu cơ' → ('1.2', 'Phân hữu cơ'); '- Giống' → ('-', 'Giống'); numbering kept as printed."""
+def split_item(text: str, numbered_column: bool = False) -> tuple[str | None, str]:
+    """'1.2 Phân hữu cơ' → ('1.2', 'Phân hữu cơ'); '- Giống' → ('-', 'Giống'); numbering kept as printed.
+    '01 Sổ ghi chép, 01 bút' keeps its '01': a quantity, not numbering (``pipeline.norm_rows``)."""
     m = _ITEM_NO.match(text)
-    if not m:
+    if not m or not is_numbering(m.group(1), numbered_column):
         return None, text.strip()
     return m.group(1).replace(" ", ""), text[m.end():].strip()
 
@@ -160,6 +162,64 @@ def _base(doc: Document, table: Table, r: int, grid: list[list[Cell]]) -> dict[s
             "page": _row_page(grid, r)}
 
 
+_READ_ROLES = {"item", "unit", "no", "period", "reference", "note", "value", "spec", "grade", "work", "code"}
+
+
+def _is_group_row(lay: TableLayout, grid: list[list[Cell]], r: int, kind: str) -> bool:
+    c_item, c_unit = lay.col("item"), lay.col("unit")
+    values = lay.cols("value")
+    cell_item = grid[r][c_item] if c_item is not None else None
+    distinct_value = any(grid[r][v.index] is not None and grid[r][v.index] is not cell_item
+                         and _text(grid[r][v.index]) for v in values)
+    spans_all = cell_item is not None and all(grid[r][v.index] is cell_item for v in values)
+    return (kind == "group" and not distinct_value) or (spans_all and bool(_text(cell_item))
+                                                        and (c_unit is None or grid[r][c_unit] is cell_item))
+
+
+def _item_label(grid: list[list[Cell]], r: int, c_no: int | None, cell_item: Cell | None) -> str:
+    """The item as printed, numbering column included ("1.3 Xây dựng Quy chế thi")."""
+    no = _text(grid[r][c_no]) if c_no is not None and grid[r][c_no] is not cell_item else ""
+    return " ".join(x for x in (no, _text(cell_item)) if x)
+
+
+def _row_shapes(table: Table, lay: TableLayout, grid: list[list[Cell]]) -> dict[int, tuple[bool, tuple[str, ...]]]:
+    """Row → (is a parent item, labels of its parent items), by ``pipeline.norm_rows.parents``."""
+    c_item, c_unit, c_no = lay.col("item"), lay.col("unit"), lay.col("no")
+    rows: list[int] = []
+    shapes: list[RowShape] = []
+    for r in range(lay.header_rows, table.n_rows):
+        kind = "item" if table.row_kinds[r] == "header" else table.row_kinds[r]
+        if _is_repeated_header(lay, grid, r):
+            continue
+        cell_item = grid[r][c_item] if c_item is not None else None
+        if _is_group_row(lay, grid, r, kind):
+            rows.append(r)
+            shapes.append(RowShape(None, "", False, True))
+            continue
+        own_no = c_no is not None and grid[r][c_no] is not cell_item  # an item cell spanning STT prints its number
+        no, _ = split_item(_text(cell_item), own_no)
+        if own_no and _text(grid[r][c_no]):
+            no = _text(grid[r][c_no])
+        cells = [grid[r][v.index] for v in lay.cols("value")] + ([grid[r][c_unit]] if c_unit is not None else [])
+        has_value = any(c is not None and c is not cell_item and _text(c) for c in cells)
+        label = _item_label(grid, r, c_no, cell_item)
+        rows.append(r)
+        shapes.append(RowShape(no, label, has_value, False))
+    return dict(zip(rows, parents(shapes), strict=True))
+
+
+def _extra(lay: TableLayout, grid: list[list[Cell]], r: int) -> list[str]:
+    """Printed cells of columns no typed column reads: 'header label: text'."""
+    out = []
+    for col in lay.columns:
+        if col.role in _READ_ROLES:
+            continue
+        t = _text(grid[r][col.index])
+        if t:
+            out.append(f"{'/'.join(col.labels) or f'column {col.index + 1}'}: {t}")
+    return out
+
+
 def _norm_rows(doc: Document, table: Table, lay: TableLayout, out: list[dict[str, Any]]) -> None:
     cfg = config()
     grid = table.grid()
@@ -180,6 +240,10 @@ def _norm_rows(doc: Document, table: Table, lay: TableLayout, out: list[dict[str
     values = lay.cols("value")
     c_item, c_unit, c_no = lay.col("item"), lay.col("unit"), lay.col("no")
     c_period, c_ref, c_note = lay.col("period"), lay.col("reference"), lay.col("note")
+    c_spec, c_grade, c_work, c_code = lay.col("spec"), lay.col("grade"), lay.col("work"), lay.col("code")
+    shapes = _row_shapes(table, lay, grid)
+    product_code: str | None = None
+    parent_remarks: dict[str, dict[int, str]] = {}
     group: str | None = None
     period_blocks: list[int] = []
     instrument = _instrument(doc)
@@ -190,16 +254,24 @@ def _norm_rows(doc: Document, table: Table, lay: TableLayout, out: list[dict[str
         if _is_repeated_header(lay, grid, r):
             continue
         cell_item = grid[r][c_item] if c_item is not None else None
-        distinct_value = any(grid[r][v.index] is not None and grid[r][v.index] is not cell_item
-                             and _text(grid[r][v.index]) for v in values)
-        spans_all = cell_item is not None and all(grid[r][v.index] is cell_item for v in values)
-        if (kind == "group" and not distinct_value) or (spans_all and _text(cell_item)
-                                                         and (c_unit is None or grid[r][c_unit] is cell_item)):
+        row_code = _text(grid[r][c_code]) if c_code is not None and grid[r][c_code] is not cell_item else ""
+        if _is_group_row(lay, grid, r, kind):
             group = _group_label(grid, r) or group
+            product_code = row_code or product_code  # "01.03.01.10.10" printed on the group row
             continue
+        is_parent, parent_path = shapes.get(r, (False, ()))
+        if is_parent:  # a parent prints no value: its children carry it as parent_item, and its remarks
+            own = {c: _text(grid[r][c]) for c in (c_note, c_ref) if c is not None and _text(grid[r][c])}
+            parent_remarks[_item_label(grid, r, c_no, cell_item)] = own
+            continue
+        parent_item = " > ".join(parent_path) or None
+        inherited = {}
+        for label in parent_path:
+            inherited.update(parent_remarks.get(label, {}))
         item_cell = _text(cell_item)
-        item_no, item_text = split_item(item_cell)
-        if c_no is not None and _text(grid[r][c_no]):
+        own_no = c_no is not None and grid[r][c_no] is not cell_item
+        item_no, item_text = split_item(item_cell, own_no)
+        if own_no and _text(grid[r][c_no]):
             item_no = _text(grid[r][c_no])
         unit_raw = _text(grid[r][c_unit]) if c_unit is not None else ""
         period_cell = grid[r][c_period] if c_period is not None else None
@@ -217,16 +289,26 @@ def _norm_rows(doc: Document, table: Table, lay: TableLayout, out: list[dict[str
         else:
             period_type = _contains_any(period, cfg["period_types"], "type") or _slug(period)
         unit = parse_unit(unit_raw)
+        spec = _text(grid[r][c_spec]) or None if c_spec is not None else None
+        grade = _text(grid[r][c_grade]) or None if c_grade is not None else None
+        work = _text(grid[r][c_work]) or None if c_work is not None else None
+        note = _text(grid[r][c_note]) or inherited.get(c_note) or None if c_note is not None else None
+        row_blank = not unit_raw and not any(_text(grid[r][v.index]) for v in values)
         for v in values:
             unit_is_value = c_unit is not None and grid[r][c_unit] is grid[r][v.index] and bool(unit_raw)
             value_raw = _text(grid[r][v.index])
-            if not value_raw and not unit_raw:
-                continue
+            if not value_raw and not unit_raw and not (row_blank and v is values[0]):
+                continue  # a row printing no value at all still gives one record (its first value column)
             flags: list[str] = []
             if kind == "total":
                 flags.append("total_row")
             pv = parse_value(value_raw)
-            if pv.kind == "blank":
+            if row_blank and (spec or note):
+                # the norm is stated in words in the requirement or note column ("Theo thực tế",
+                # "Hỗ trợ 100% kinh phí theo thực tế"): a text norm
+                pv = replace(pv, kind="text", text=spec or note)
+                flags.append("text_norm_in_" + ("spec" if spec else "note"))
+            elif pv.kind == "blank":
                 flags.append("blank_value")
             elif not pv.parsed:
                 flags.append("unparsed_value")
@@ -240,7 +322,7 @@ def _norm_rows(doc: Document, table: Table, lay: TableLayout, out: list[dict[str
                 flags.append("missing_period")
             scale_raw = v.param or ("/".join(v.labels) if len(values) > 1 else None)
             sc = parse_scale_label(v.param or (v.labels[-1] if v.labels else "")) if scale_raw else None
-            canon = " ".join(item_text.rstrip(" :").split()).casefold()
+            canon = " ".join(" ".join(x for x in (item_text.rstrip(" :"), grade, work) if x).split()).casefold()
             key = "|".join([sector, commodity, practice, section_type, period_type, canon, basis_unit or "-"])
             if scale_raw:
                 key += "|" + _slug(scale_raw)
@@ -271,8 +353,10 @@ def _norm_rows(doc: Document, table: Table, lay: TableLayout, out: list[dict[str
                 "scale_max": _dec(sc.max, flags, "scale_max") if sc else None,
                 "scale_open_min": sc.open_min if sc and sc.parsed else None,
                 "scale_open_max": sc.open_max if sc and sc.parsed else None,
-                "reference": _text(grid[r][c_ref]) or None if c_ref is not None else None,
-                "note": _text(grid[r][c_note]) or None if c_note is not None else None,
+                "reference": _text(grid[r][c_ref]) or inherited.get(c_ref) or None if c_ref is not None else None,
+                "note": note, "spec": spec, "grade": grade, "work": work,
+                "product_code": (row_code or product_code) or None, "parent_item": parent_item,
+                "extra": _extra(lay, grid, r) or None,
                 "norm_key": key, "norm_address": address, "flags": sorted(set(flags)),
             })
 

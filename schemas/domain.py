@@ -61,6 +61,13 @@ register(
     F("scale_open_max", "bool", "The upper bound is exclusive ('< 50', 'Dưới')."),
     F("reference", "string", "Reference document (Tài liệu viện dẫn / Trích dẫn / Căn cứ), inherited through merges."),
     F("note", "string", "Remarks (Ghi chú), inherited through merges."),
+    F("spec", "string", "Technical requirement (Tiêu chuẩn, yêu cầu kỹ thuật) printed beside the value."),
+    F("grade", "string", "Grade or rank printed in its own column beside the item ('3/9' for 'Biên tập viên hạng III')."),
+    F("work", "string", "Work step (Nội dung công việc) printed beside the item ('- Trang layout CSDL')."),
+    F("product_code", "string", "Product or norm code (Mã hiệu), from the row or the group row above it."),
+    F("parent_item", "string", "The parent item the row belongs to, as printed ('2. Thức ăn hỗn hợp' for "
+                               "'- Giai đoạn 21 ngày'): a row with no value followed by deeper rows."),
+    F("extra", "list_string", "Printed cells of columns no typed column holds, as 'header label: text'; null when none."),
     F("norm_key", "string", "Semantic key for matching a norm across decrees (DOMAIN §9): sector|commodity|practice|"
                             "section_type|period_type|item|basis[|scale]."),
     F("norm_address", "string", "Positional address as printed (DOMAIN §9): instrument/provision/appendix/part/model/"
@@ -125,7 +132,8 @@ register_datasets(
                "item_text", "unit_raw", "unit", "unit_dimension", "unit_factor", "unit_known", "value_raw", "value",
                "value_min", "value_max", "comparator", "factors", "value_kind", "value_text", "value_unit_hint",
                "is_parsed", "parse_problem", "scale_raw", "scale_min", "scale_max", "scale_open_min",
-               "scale_open_max", "reference", "note", "norm_key", "norm_address", "flags"),
+               "scale_open_max", "reference", "note", "spec", "grade", "work", "product_code", "parent_item", "extra",
+               "norm_key", "norm_address", "flags"),
         primary_key=("doc_sha256", "table_index", "row", "value_col"),
     ),
     Dataset(

@@ -20,10 +20,15 @@ _ITEM_NO = re.compile(r"^\s*((?:\d+\s*\.\s*)*\d+\s*\.?|[-+•])\s+(?=\S)")
 _BASIS_IN_TITLE = re.compile(r"\((?:tính cho|Tính cho)\s*:?\s*([^)]*)\)")
 
 
-def split_item(text: str) -> tuple[str | None, str]:
-    """'1.2 Phân hữu cơ' -> ('1.2', 'Phân hữu cơ'); '- Giống' -> ('-', 'Giống')."""
+def split_item(text: str, numbered_column: bool = False) -> tuple[str | None, str]:
+    """'1.2 Phân hữu cơ' -> ('1.2', 'Phân hữu cơ'); '- Giống' -> ('-', 'Giống'). A bare integer
+    is numbering only without a numbering column and without a leading zero: '01 Sổ ghi chép,
+    01 bút' is a quantity."""
     m = _ITEM_NO.match(text)
     if not m:
+        return None, text.strip()
+    tok = m.group(1).replace(" ", "")
+    if tok.isdigit() and (numbered_column or tok.startswith("0")):
         return None, text.strip()
     return m.group(1).replace(" ", ""), text[m.end():].strip()
 
@@ -169,6 +174,56 @@ def _grid_at(tab: Table, row: int, col: int) -> Any:
     return None
 
 
+def _level(no: str | None, has_value: bool) -> int:
+    """How deep an item sits: "1." 1, "1.1" 2, "-" 10, "+" 11; unnumbered: 0 when it prints no
+    value (it heads what follows), else below everything."""
+    if not no:
+        return 99 if has_value else 0
+    if no in ("-", "•"):
+        return 10
+    if no == "+":
+        return 11
+    parts = [p for p in no.replace(" ", "").split(".") if p]
+    return len(parts) if parts and all(p.isdigit() for p in parts) else 99
+
+
+def _norm_shape(tab: Table, nh: int, role_col: dict[str, int]) -> dict[int, tuple[bool, str | None]]:
+    """Body row -> (is a parent, its parent items joined by ' > '). A parent prints no value and no
+    unit and the next row sits deeper ("2. Thức ăn hỗn hợp" over "- Giai đoạn 21 ngày")."""
+    values = [ci for ci, role in enumerate(tab.roles) if role == "value" or role.startswith("value:")]
+    info: list[tuple[int, str | None, str, bool, bool]] = []
+    for bi, row in enumerate(tab.rows):
+        r = nh + bi
+        if row.kind == "group":
+            info.append((bi, None, "", False, True))
+            continue
+        item = _grid_at(tab, r, role_col["item"]) if "item" in role_col else None
+        no_cell = _grid_at(tab, r, role_col["no"]) if "no" in role_col else None
+        no, _ = split_item(item.text if item else "", no_cell is not None and no_cell is not item)
+        if no_cell is not None and no_cell is not item and no_cell.text.strip():
+            no = no_cell.text.strip()
+        cols = values + ([role_col["unit"]] if "unit" in role_col else [])
+        has_value = any((g := _grid_at(tab, r, c)) is not None and g is not item and g.text.strip() for c in cols)
+        label = " ".join(x for x in ((no_cell.text.strip() if no_cell is not None and no_cell is not item else ""),
+                                     (item.text.strip() if item else "")) if x)
+        info.append((bi, no, label, has_value, False))
+    out: dict[int, tuple[bool, str | None]] = {}
+    stack: list[tuple[int, str]] = []
+    for k, (bi, no, label, has_value, is_group) in enumerate(info):
+        if is_group:
+            stack = []
+            continue
+        lvl = _level(no, has_value)
+        nxt = info[k + 1] if k + 1 < len(info) and not info[k + 1][4] else None
+        parent = not has_value and nxt is not None and _level(nxt[1], nxt[3]) > lvl and bool(label)
+        while stack and stack[-1][0] >= lvl:
+            stack.pop()
+        out[bi] = (parent, " > ".join(x for _, x in stack) or None)
+        if label:
+            stack.append((lvl, label))
+    return out
+
+
 def _records(tab: Table, context: dict[str, Any], table_index: int, units: dict[str, dict[str, str]] | None = None
              ) -> dict[str, list[dict[str, Any]]]:
     nh = len(tab.header)
@@ -176,6 +231,7 @@ def _records(tab: Table, context: dict[str, Any], table_index: int, units: dict[
     roles = tab.roles
     role_col = {r: i for i, r in enumerate(roles) if ":" not in r}
     group: str | None = None
+    shape = _norm_shape(tab, nh, role_col) if tab.family == "norm" else {}
     for bi, row in enumerate(tab.rows):
         r = nh + bi
 
@@ -190,17 +246,23 @@ def _records(tab: Table, context: dict[str, Any], table_index: int, units: dict[
         if tab.family == "norm":
             if row.kind != "item":
                 continue
+            is_parent, parent_item = shape.get(bi, (False, None))
+            if is_parent:
+                continue  # no record of its own; its children name it in parent_item
             item_cell = get("item") if "item" in role_col else ""
-            no, text = split_item(item_cell)
-            if "no" in role_col and get("no").strip():
+            own_no = "no" in role_col and _grid_at(tab, r, role_col["no"]) is not _grid_at(tab, r, role_col.get("item", -1))
+            no, text = split_item(item_cell, own_no)  # an item cell spanning the STT column prints its number
+            if own_no and get("no").strip():
                 no = get("no").strip()
+            value_cols = [ci for ci, role in enumerate(roles) if role == "value" or role.startswith("value:")]
+            blank_row = not get("unit").strip() and not any(_cell_at(tab, r, ci).strip() for ci in value_cols)
             for ci, role in enumerate(roles):
                 if role != "value" and not role.startswith("value:"):
                     continue
                 value = _cell_at(tab, r, ci)
                 unit = get("unit")
-                if not value.strip() and not unit.strip():
-                    continue
+                if not value.strip() and not unit.strip() and not (blank_row and ci == value_cols[0]):
+                    continue  # a row printing no value at all is one record (its first value column)
                 spans_unit = "unit" in role_col and _grid_at(tab, r, role_col["unit"]) is _grid_at(tab, r, ci)
                 u = None if spans_unit or not unit.strip() else (units or {}).get(unit)
                 if not spans_unit and unit.strip() and u is None:
@@ -210,7 +272,7 @@ def _records(tab: Table, context: dict[str, Any], table_index: int, units: dict[
                     "unit_raw": unit, "value_raw": value, **parse_value_truth(value),
                     "unit": u["code"] if u else None, "unit_factor": u["factor"] if u else None,
                     "scale": role.split(":", 1)[1] if ":" in role else None,
-                    "reference": get("reference") or None, "note": get("note") or None,
+                    "reference": get("reference") or None, "note": get("note") or None, "parent_item": parent_item,
                 })
         elif tab.family == "plan_tasks":
             if row.kind != "item":
