@@ -215,12 +215,12 @@ class _Model:
 
 
 def _model_label(r: Any) -> str:
-    doc = r.doc_number or r.doc_sha256[:12]
+    doc = _none(r.doc_number) or r.doc_sha256[:12]
     pl = re.sub(r"(?i)^ph[uụ]\s*l[uụ]c\s+", "PL-", r.appendix) if _none(r.appendix) else None
     if pl:
-        return f"{doc} {pl} {r.part + '.' if _none(r.part) else ''}{r.model_no or ''}".strip()
-    clause = (r.introduced_by_clause or "").split("/")[-1]
-    return f"{doc} {clause} mục {r.model_no or '?'}".strip()
+        return f"{doc} {pl} {r.part + '.' if _none(r.part) else ''}{_none(r.model_no) or ''}".strip()
+    clause = (_none(r.introduced_by_clause) or "").split("/")[-1]  # null model_no: an inline section (7.6)
+    return f"{doc} {clause} mục {_none(r.model_no) or '?'}".strip()
 
 
 def _models(rows: pd.DataFrame) -> list[_Model]:
