@@ -42,16 +42,16 @@ register(
                                 "hoc_lieu)."),
     F("basis_quantity", "decimal", "Quantity of the basis line ('Tính cho: 01 ha' → 1)."),
     F("basis_unit_raw", "string", "Unit of the basis line as printed ('ha', 'mô hình (20ha)')."),
-    F("basis_unit", "string", "Canonical code of the basis unit (schemas/units.csv); null when unknown."),
+    F("basis_unit", "string", "Canonical code of the basis unit (unit grammar, docs/units.md); null when unknown."),
     F("period", "string", "Period (Thời kỳ) label, inherited through merged cells; null when none is printed."),
     F("period_type", "string", "Period type code of the norm key ('chuyen_doi_1', 'nam_2_3'; 'none'; 'unknown')."),
     F("item_no", "string", "Item numbering as printed ('1.2', '1.3.', '-'), or the STT/TT cell."),
     F("item_text", "string", "Item text without its numbering, NFC."),
     F("unit_raw", "string", "Unit cell exactly as printed."),
-    F("unit", "string", "Canonical unit code from schemas/units.csv; 'packed' for several units in one cell."),
-    F("unit_dimension", "string", "Dimension of the canonical unit (mass, area, money, count, ...)."),
+    F("unit", "string", "Canonical unit code from the unit grammar ('kg_per_ha_per_year'; docs/units.md); 'packed' for several units in one cell."),
+    F("unit_dimension", "string", "Dimension of the canonical unit (mass, area, money, count, ...; compounds 'mass_per_area')."),
     F("unit_factor", "decimal", "Factor from the printed unit to the canonical code ('tấn' → 1000 kg)."),
-    F("unit_known", "bool", "The printed unit is in schemas/units.csv (false for blank or unknown units)."),
+    F("unit_known", "bool", "The printed unit is understood by the unit grammar or its exceptions (false for blank or unknown units)."),
     F("value_raw", "string", "Value cell exactly as printed."),
     F("value", "decimal", "The value as an exact decimal (numbers, comparator bounds, product of factors)."),
     F("value_min", "decimal", "Lower bound (ranges, ≥/> comparators)."),
@@ -71,13 +71,20 @@ register(
     F("scale_open_max", "bool", "The upper bound is exclusive ('< 50', 'Dưới')."),
     F("reference", "string", "Reference document (Tài liệu viện dẫn / Trích dẫn / Căn cứ), inherited through merges."),
     F("note", "string", "Remarks (Ghi chú), inherited through merges."),
+    F("spec", "string", "Technical requirement (Tiêu chuẩn, yêu cầu kỹ thuật) printed beside the value."),
+    F("grade", "string", "Grade or rank printed in its own column beside the item ('3/9' for 'Biên tập viên hạng III')."),
+    F("work", "string", "Work step (Nội dung công việc) printed beside the item ('- Trang layout CSDL')."),
+    F("product_code", "string", "Product or norm code (Mã hiệu), from the row or the group row above it."),
+    F("parent_item", "string", "The parent item the row belongs to, as printed ('2. Thức ăn hỗn hợp' for "
+                               "'- Giai đoạn 21 ngày'): a row with no value followed by deeper rows."),
+    F("extra", "list_string", "Printed cells of columns no typed column holds, as 'header label: text'; null when none."),
     # the parts of the two composite keys (DOMAIN §9) are columns; the joined keys are derived
     # from them by pipeline.core.keys (NORM_KEY_PARTS / NORM_ADDRESS_PARTS below)
     F("commodity", "string", "Commodity from the model title, practice and generic words dropped ('dừa'); '-' without "
                              "a model title. Part of norm_key."),
     F("practice", "string", "Production practice from the model title ('hữu cơ'), '-' when none is named. Part of "
                             "norm_key."),
-    F("item_key", "string", "The item text as matched across decrees: one space, trailing ' :' dropped, casefolded. "
+    F("item_key", "string", "The item text as matched across decrees, with its grade and work step when printed: one space, trailing ' :' dropped, casefolded. "
                             "Part of norm_key."),
     F("scale_key", "string", "The scale label as a slug ('200_300_dai_bieu'); null for one-value tables. Last part of "
                              "norm_key (only when present) and of norm_address."),
@@ -157,8 +164,8 @@ register_datasets(
                "item_text", "unit_raw", "unit", "unit_dimension", "unit_factor", "unit_known", "value_raw", "value",
                "value_min", "value_max", "comparator", "factors", "value_kind", "value_text", "value_unit_hint",
                "is_parsed", "parse_problem", "scale_raw", "scale_min", "scale_max", "scale_open_min",
-               "scale_open_max", "reference", "note", *NORM_KEY_ONLY_PARTS, "norm_key",
-               *NORM_ADDRESS_ONLY_PARTS, "norm_address", "flags"),
+               "scale_open_max", "reference", "note", "spec", "grade", "work", "product_code", "parent_item", "extra",
+               *NORM_KEY_ONLY_PARTS, "norm_key", *NORM_ADDRESS_ONLY_PARTS, "norm_address", "flags"),
         primary_key=("doc_sha256", "table_index", "row", "value_col"),
     ),
     Dataset(

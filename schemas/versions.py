@@ -55,8 +55,10 @@ register(
                                       "33/2022/QĐ-UBND Đ1.k1 from 2022-11-22'."),
     F("consolidation_flags", "list_string", "What the consolidation could not establish or chose: "
                                             "effective_date_from_documents, effective_date_unknown, "
-                                            "valid_from_is_signing_date, other_rendering:{sha12} (another PDF of the "
-                                            "same document number was left out), ..."),
+                                            "valid_from_is_signing_date, other_rendering:{sha12} (another file of the "
+                                            "same document — number, issuer and signing date — kept as a source, not "
+                                            "consolidated twice), renderings_disagree:{sha12}:{n} (that file's norm "
+                                            "rows differ from this one's in n rows), ..."),
     # ---- norm_diffs ---------------------------------------------------------------------------
     F("diff_id", "string", "The comparison: '{side_a}..{side_b}' (document numbers or ISO dates).", nullable=False),
     F("diff_row", "int", "0-based order of the row in the comparison."),

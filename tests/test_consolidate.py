@@ -13,6 +13,27 @@ import pytest
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples" / "pdf" / "compact"
 PDFS = [SAMPLES / "vinhlong-33-2022.pdf", SAMPLES / "vinhlong-30-2023.pdf"]
 N33, N30, N04 = "33/2022/QĐ-UBND", "30/2023/QĐ-UBND", "04/2021/QĐ-UBND"
+# Norm rows each decree must publish: the corpus truth's records (data/samples/truth, written from
+# the source), less the records of the one norm table no family claims (30/2023 TT1001's "Ghi chú"
+# item | value table: reported by the unclaimed_tables quality check, not published).
+UNCLAIMED_TRUTH_RECORDS = {"vinhlong-33-2022": 0, "vinhlong-30-2023": 2}
+
+
+def truth_norm_rows(doc_id: str) -> int:
+    import json
+
+    truth = SAMPLES.parent.parent / "truth" / "compact" / f"{doc_id}.json"
+    return len(json.loads(truth.read_text(encoding="utf-8"))["records"]["norm_items"]) - UNCLAIMED_TRUTH_RECORDS[doc_id]
+
+
+N33_ROWS, N30_ROWS = truth_norm_rows("vinhlong-33-2022"), truth_norm_rows("vinhlong-30-2023")
+
+
+def truth_records(doc_id: str, pred) -> int:  # noqa: ANN001
+    import json
+
+    truth = SAMPLES.parent.parent / "truth" / "compact" / f"{doc_id}.json"
+    return sum(1 for r in json.loads(truth.read_text(encoding="utf-8"))["records"]["norm_items"] if pred(r))
 
 
 def ingested_vinhlong(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -55,11 +76,15 @@ def test_every_norm_row_is_consolidated_once_with_its_clause(data_dir: Path, con
     items = load("norm_items", data_dir=data_dir)
     norms = _norms(consolidated)
     assert len(norms) == len(items) and norms["consolidated_id"].is_unique
-    # the inline model 14 (Điều 1 khoản 1) replaces 04/2021 PL-I/B/14; the appendices come with Điều 3a / 3b
+    # the inline model 14 (Điều 1 khoản 1) replaces 04/2021 PL-I/B/14; 30/2023 Điều 1 khoản 1 adds section
+    # 7.6 (certification: rows whose rule "Hỗ trợ 100% kinh phí theo thực tế" is in the note); the
+    # appendices come with Điều 3a / 3b
     by_clause = {k: set(g) for k, g in norms.groupby("introduced_by_clause")["doc_number"]}
-    assert by_clause == {f"{N33}/Đ1.k1": {N33}, f"{N33}/Đ1.k2": {N33}, f"{N30}/Đ1.k2": {N30}}
+    assert by_clause == {f"{N33}/Đ1.k1": {N33}, f"{N33}/Đ1.k2": {N33}, f"{N30}/Đ1.k1": {N30},
+                         f"{N30}/Đ1.k2": {N30}}
     inline = norms[norms["introduced_by_clause"] == f"{N33}/Đ1.k1"]
-    assert set(inline["model_path"]) == {f"{N04}/PL-I/B/14"} and len(inline) == 13
+    model14 = truth_records("vinhlong-33-2022", lambda r: r["table_id"].startswith("a33-m14"))
+    assert set(inline["model_path"]) == {f"{N04}/PL-I/B/14"} and len(inline) == model14 == 16
     assert set(inline["introduced_by_operation"]) == {f"replace {N04}/PL-I/B/14"}
     coconut = norms[(norms["doc_number"] == N33) & (norms["model_no"] == "7") & (norms["part"] == "A")]
     assert set(coconut["model_path"]) == {f"{N04}/Điều3a/PL-I/A/7"}
@@ -82,11 +107,12 @@ def test_the_unavailable_base_is_stated_not_invented(consolidated: pd.DataFrame)
                                          f"replaced by {N33} Đ1.k1 from 2022-11-22")
     assert pd.isna(gaps.loc[N04, "valid_to"]) and "base text not available" in gaps.loc[N04, "consolidation_note"]
     assert gaps["item_text"].isna().all() and gaps["value"].isna().all()  # no invented norm content
-    # the inserted 7.6 (certification, "theo thực tế") carries no norm values: it is a record of its own
-    extra = consolidated[consolidated["record_kind"] == "provision_without_norms"].set_index("consolidated_path")
-    r76 = extra.loc[f"{N04}/Điều3a/PL-I/A/7/7.6"]
-    assert (r76["introduced_by_clause"], r76["valid_from"]) == (f"{N30}/Đ1.k1", date(2023, 10, 24))
-    assert r76["model_path"] == f"{N04}/Điều3a/PL-I/A/7"
+    # the inserted 7.6 (certification): its rows print no value, the rule "Hỗ trợ 100% kinh phí theo
+    # thực tế" is in the note, so they are text norms brought by 30/2023 Điều 1 khoản 1
+    r76 = _norms(consolidated)[_norms(consolidated)["consolidated_path"].str.startswith(f"{N04}/Điều3a/PL-I/A/7/7.6")]
+    assert len(r76) == truth_records("vinhlong-30-2023", lambda r: r["table_id"] == "a30-d1-k1-s76") == 2
+    assert set(r76["introduced_by_clause"]) == {f"{N30}/Đ1.k1"} and set(r76["valid_from"]) == {date(2023, 10, 24)}
+    assert set(r76["model_path"]) == {f"{N04}/Điều3a/PL-I/A/7"} and set(r76["value_kind"]) == {"text"}
 
 
 @pytest.mark.parametrize(("day", "docs", "gap_paths"), [
@@ -109,7 +135,8 @@ def test_load_as_of(data_dir: Path, consolidated: pd.DataFrame, day: str, docs: 
     has_76 = f"{N04}/Điều3a/PL-I/A/7/7.6" in set(now["consolidated_path"])
     assert has_76 == (N30 in docs)
     if docs == {N33, N30}:  # the union of Điều 3a, Điều 3b and the inserted 7.6, nothing double counted
-        assert set(_norms(now)["introduced_by_clause"]) == {f"{N33}/Đ1.k1", f"{N33}/Đ1.k2", f"{N30}/Đ1.k2"}
+        assert set(_norms(now)["introduced_by_clause"]) == {f"{N33}/Đ1.k1", f"{N33}/Đ1.k2", f"{N30}/Đ1.k1",
+                                                            f"{N30}/Đ1.k2"}
         assert now["consolidated_id"].is_unique
 
 
@@ -124,7 +151,7 @@ def test_cli_consolidate_as_of(data_dir: Path) -> None:
     assert "in force on 2022-06-01: 0 norm rows" in before.output
     assert f"not available: {N04} PL-I/B/14: base text not available" in before.output
     between = runner.invoke(app, ["consolidate", "--as-of", "2023-01-01", "--data-dir", str(data_dir)])
-    assert between.exit_code == 0 and "in force on 2023-01-01: 737 norm rows in 30 models" in between.output
+    assert between.exit_code == 0 and f"in force on 2023-01-01: {N33_ROWS} norm rows in 30 models" in between.output
     assert f"{N04}/Điều3a/PL-I/A/7  7. MÔ HÌNH TRỒNG MỚI, THÂM CANH DỪA HỮU CƠ" in between.output
     bad = runner.invoke(app, ["consolidate", "--as-of", "31/02/2023", "--data-dir", str(data_dir)])
     assert bad.exit_code == 2 and "ConsolidationError" in bad.output

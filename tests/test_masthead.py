@@ -312,9 +312,8 @@ def test_real_appendix_without_anything_above_its_title() -> None:
 
 def test_real_pages_through_extract_document() -> None:
     """The whole path: extract_document → documents row with the new columns."""
-    from pipeline.records.datasets import document_frames
-
     from extractors.document import extract_document
+    from pipeline.records.datasets import document_frames
 
     doc = extract_document(FIXTURES / "masthead_09_p1_p16.pdf")
     row = document_frames(doc, "test")["documents"].iloc[0]

@@ -11,7 +11,8 @@ import pytest
 from extractors.model import Cell, Document, DocumentMeta, Heading, Line, PageText, Table, TableFragment
 from pipeline.records.domain import domain_frames
 from pipeline.records.families import classify_table, classify_tables
-from pipeline.records.normalize import normalize_document, split_item
+from pipeline.records.normalize import normalize_document
+from pipeline.records.row_cells import split_item
 
 REPO = Path(__file__).resolve().parent.parent
 BOX = (0.0, 0.0, 1.0, 1.0)
@@ -278,3 +279,35 @@ def test_real_pdf_declared_models_and_coconut_values():
         assert got[("Phân khoáng hữu cơ (bón qua rễ)", period)] == ("400", "kg")
     assert set(coco.basis_unit) == {"ha"} and set(coco.sector) == {"trong_trot"}
     assert coco.norm_key.str.startswith("trong_trot|dừa|hữu cơ|vat_tu|chuyen_doi_").all()
+
+
+def test_value_and_unit_parsers_agree_with_the_corpus_truth():
+    """The truth states value, bounds, comparator, unit code and factor for every norm record,
+    written from the source by tools/corpus/truth.py (no pipeline code); the pipeline's parsers on
+    the same printed strings must agree on at least 99.5 % of records, field by field."""
+    import json
+
+    from pipeline.parsing.units import parse_unit
+    from pipeline.parsing.values import parse_value
+
+    for path in sorted((REPO / "data/samples/truth").glob("*/vinhlong-*.json")):
+        recs = json.loads(path.read_text(encoding="utf-8"))["records"]["norm_items"]
+        assert len(recs) > 500
+        agree = dict.fromkeys(["value", "value_min", "value_max", "comparator", "unit", "unit_factor"], 0)
+        for t in recs:
+            pv = parse_value(t["value_raw"])
+            spans = t["unit"] is None and bool(t["unit_raw"].strip())  # "Theo thực tế" across unit and value
+            pu = parse_unit("" if spans else t["unit_raw"])
+            got = {"value": pv.value, "value_min": pv.value_min, "value_max": pv.value_max,
+                   "unit_factor": pu.factor if pu.known else None}
+            for f, v in got.items():
+                agree[f] += v == (Decimal(t[f]) if t[f] is not None else None)
+            agree["comparator"] += pv.comparator == t["comparator"]
+            agree["unit"] += (pu.code if pu.known else None) == t["unit"]
+        low = {f: n / len(recs) for f, n in agree.items() if n / len(recs) < 0.995}
+        assert not low, (path.name, low)
+
+
+def test_truth_builder_does_not_use_pipeline_parsers():
+    src = (REPO / "tools/corpus/truth.py").read_text(encoding="utf-8")
+    assert "pipeline" not in "".join(line for line in src.splitlines() if line.lstrip().startswith(("import", "from")))

@@ -1,11 +1,10 @@
-"""Printed unit strings ("Đơn vị tính") to canonical unit codes, from ``schemas/units.csv``.
+"""Printed unit strings ("Đơn vị tính") to canonical unit codes.
 
-The Vietnamese unit strings are a hand-kept table, not pint definitions: pint knows kilograms and
-hectares, but not "1.000 đ" (thousand đồng), "Ngày/lớp/vụ" (training days per class per season),
-"lít/kg" (litre *or* kg, not a rate), "Muôn" (10.000 vine cuttings) or "1.000m2" printed as a
-unit. Those are facts of the source documents (docs/DOMAIN.md §5), kept in one CSV. pint is used
-where it does know the physics: converting between canonical base codes (``convert``) and, in
-the tests, verifying the mass/area/volume factors of the table.
+A printed unit is read by the unit grammar (``pipeline/unit_grammar.py``: atoms, qualifiers and
+slash rules kept as data in ``schemas/unit_atoms.csv``, ``unit_qualifiers.csv`` and
+``unit_slash_rules.csv``); ``schemas/units.csv`` keeps only the exceptions the grammar must not
+decide, each with the reason. pint is used where it knows the physics: converting between
+canonical base codes (``convert``) and, in the tests, verifying every physical factor of the atoms.
 """
 
 from __future__ import annotations
@@ -13,11 +12,13 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib.resources import files
 from typing import Any
+
+from pipeline.parsing.unit_grammar import parse_unit_key
 
 __all__ = ["UNITS", "Unit", "UnitRow", "convert", "normalize_unit_key", "parse_unit"]
 
@@ -84,43 +85,52 @@ def _load() -> dict[str, UnitRow]:
 UNITS: dict[str, UnitRow] = _load()  # loaded once, at import
 
 
-def _segment(tokens: list[str]) -> list[str] | None:
-    """Split a packed cell ("con kg/con") into the fewest known keys, by order; None if impossible."""
+def _known(key: str) -> Unit | None:
+    """An exception of ``schemas/units.csv`` or, failing that, the unit grammar
+    (``pipeline/unit_grammar.py``); None when neither covers the key."""
+    if key in UNITS:
+        row = UNITS[key]
+        return Unit(raw=key, key=key, code=row.code, dimension=row.dimension, factor=row.factor, known=True)
+    p = parse_unit_key(key)
+    if p is None:
+        return None
+    return Unit(raw=key, key=key, code=p.code, dimension=p.dimension, factor=p.factor, known=True)
+
+
+def _segment(tokens: list[str]) -> list[Unit] | None:
+    """Split a packed cell ("con kg/con") into the fewest known units, by order; None if impossible."""
     n = len(tokens)
-    best: list[list[str] | None] = [None] * (n + 1)
+    best: list[list[Unit] | None] = [None] * (n + 1)
     best[0] = []
     for i in range(n):
         if best[i] is None:
             continue
         for j in range(i + 1, n + 1):
-            key = " ".join(tokens[i:j])
-            if key in UNITS:
-                cand = [*best[i], key]  # type: ignore[misc]
+            if tokens[i][:1].isdigit() and j == i + 1:
+                continue  # a bare number is not a unit
+            u = _known(" ".join(tokens[i:j]))
+            if u is not None:
+                cand = [*best[i], u]  # type: ignore[misc]
                 if best[j] is None or len(cand) < len(best[j]):  # type: ignore[arg-type]
                     best[j] = cand
     return best[n]
 
 
-def _lookup(raw: str, key: str) -> Unit:
-    row = UNITS[key]
-    return Unit(raw=raw, key=key, code=row.code, dimension=row.dimension, factor=row.factor, known=True)
-
-
 def parse_unit(raw: str) -> Unit:
-    """Look a printed unit up. Blank → known=False, is_blank; unmapped → known=False (never
-    guessed); several units packed in one cell (DOMAIN §5, trap 14) → code "packed" with parts."""
+    """Read a printed unit: an exception of ``schemas/units.csv``, else the unit grammar. Blank →
+    known=False, is_blank; not covered → known=False (never guessed); several units packed in one
+    cell (DOMAIN §5, trap 14) → code "packed" with parts."""
     raw = raw if isinstance(raw, str) else ""
     key = normalize_unit_key(raw)
     if not key:
         return Unit(raw=raw, key="", code=None, dimension=None, factor=None, known=False)
-    if key in UNITS:
-        return _lookup(raw, key)
+    if (u := _known(key)) is not None:
+        return replace(u, raw=raw)
     tokens = key.split(" ")
     if 1 < len(tokens) <= 40:
         seg = _segment(tokens)
         if seg is not None and len(seg) > 1:
-            parts = tuple(_lookup(k, k) for k in seg)
-            return Unit(raw=raw, key=key, code="packed", dimension=None, factor=None, known=True, parts=parts)
+            return Unit(raw=raw, key=key, code="packed", dimension=None, factor=None, known=True, parts=tuple(seg))
     return Unit(raw=raw, key=key, code=None, dimension=None, factor=None, known=False)
 
 

@@ -118,7 +118,9 @@ def _columns(table: Table, grid: list[list[Any]], h: int) -> list[Column]:
                 labels.append(t)
         role, param = _resolve(tuple(labels))
         if role is not None and (role, param) in seen:
-            role = None  # a header spanning two columns ("Thành phần hao phí" over item + grade): first keeps it
+            # a header spanning two columns ("Thành phần hao phí" over item + grade): the first keeps
+            # the role; beside the item, the second column qualifies it (a grade "3/9", kept as "grade")
+            role = "grade" if role == "item" and out and out[-1].role == "item" else None
         if role is not None:
             seen.add((role, param))
         out.append(Column(c, role, tuple(labels), param))
@@ -220,7 +222,7 @@ def _shape_layout(table: Table) -> TableLayout | None:
             role, param = ("note" if c == table.n_cols - 1 else None), None
         cols.append(Column(c, role, (), param))
     return TableLayout(table.index, "headerless_norms", "norm_items", None, 0, tuple(cols), (),
-                       problem="header lost: columns read from the body (unit column by units.csv, values by order)")
+                       problem="header lost: columns read from the body (unit column by the unit grammar, values by order)")
 
 
 def classify_tables(tables: list[Table]) -> list[TableLayout]:

@@ -150,7 +150,7 @@ def quality_checks(doc: Document, rec: DomainRecords) -> list[dict[str, Any]]:
     ni = rec.norm_items
     out.append(_count_check(doc, "unknown_units", "norm_items",
                             [r["unit_raw"] for r in ni if "unknown_unit" in r["flags"]], "warning",
-                            "values with a unit string not in schemas/units.csv"))
+                            "values with a unit string the unit grammar does not read"))
     out.append(_count_check(doc, "unparsed_values", "norm_items",
                             [f"{r['item_text'][:40]}={r['value_raw']!r}" for r in ni if "unparsed_value" in r["flags"]],
                             "warning", "values not understood (kept raw)"))

@@ -38,6 +38,7 @@ from pipeline.records.citations import citation_graph
 from pipeline.records.datasets import frame
 from pipeline.store.publish import publish
 from pipeline.store.read import load
+from pipeline.versions.duplicates import content_differences, rendering_groups
 
 __all__ = ["build", "consolidate", "load_inputs", "publish_consolidated"]
 
@@ -122,10 +123,8 @@ def _choose_renderings(documents: pd.DataFrame, norm_items: pd.DataFrame) -> tup
     the rendering with the most norm rows is consolidated (ties: the smaller sha), the others are
     named in ``consolidation_flags``."""
     counts = norm_items.groupby("doc_sha256").size().to_dict() if len(norm_items) else {}
-    by_number: dict[str, list[str]] = {}
-    for r in documents.itertuples(index=False):
-        key = none_if_missing(r.doc_number) or r.doc_sha256
-        by_number.setdefault(key, []).append(r.doc_sha256)
+    # same number, issuer and signing date = one document (pipeline/duplicates.py)
+    by_number = rendering_groups(documents)
     chosen, others = {}, {}
     for key, shas in by_number.items():
         best = sorted(set(shas), key=lambda s: (-counts.get(s, 0), s))
@@ -141,6 +140,7 @@ def consolidate(norm_items: pd.DataFrame, amendments: pd.DataFrame, documents: p
     cited_dates = cited_dates or {}
     chosen, others = _choose_renderings(documents, norm_items)
     chosen_shas = set(chosen.values())
+    disagree = {c: {o: content_differences(norm_items, c, o) for o in os_} for c, os_ in others.items() if os_}
     docs = documents[documents.doc_sha256.isin(chosen_shas)]
     doc_eff = {r.doc_sha256: none_if_missing(r.effective_date) for r in docs.itertuples(index=False)}
     sha_of = {(none_if_missing(r.doc_number) or r.doc_sha256): r.doc_sha256 for r in docs.itertuples(index=False)}
@@ -181,6 +181,7 @@ def consolidate(norm_items: pd.DataFrame, amendments: pd.DataFrame, documents: p
         sha = rec["doc_sha256"]
         number = rec["doc_number"] or sha
         flags = [f"other_rendering:{s[:12]}" for s in others.get(sha, [])]
+        flags += [f"renderings_disagree:{s[:12]}:{n}" for s, n in disagree.get(sha, {}).items() if n]
         pl = _appendix_label(rec["appendix"])
         op = None
         if pl:

@@ -202,12 +202,12 @@ class Model:
 
 
 def _model_label(r: Any) -> str:
-    doc = r.doc_number or r.doc_sha256[:12]
+    doc = none_if_missing(r.doc_number) or r.doc_sha256[:12]
     pl = re.sub(r"(?i)^ph[uụ]\s*l[uụ]c\s+", "PL-", r.appendix) if none_if_missing(r.appendix) else None
     if pl:
-        return f"{doc} {pl} {r.part + '.' if none_if_missing(r.part) else ''}{r.model_no or ''}".strip()
-    clause = (r.introduced_by_clause or "").split("/")[-1]
-    return f"{doc} {clause} mục {r.model_no or '?'}".strip()
+        return f"{doc} {pl} {r.part + '.' if none_if_missing(r.part) else ''}{none_if_missing(r.model_no) or ''}".strip()
+    clause = (none_if_missing(r.introduced_by_clause) or "").split("/")[-1]  # null model_no: an inline section (7.6)
+    return f"{doc} {clause} mục {none_if_missing(r.model_no) or '?'}".strip()
 
 
 def _most_common(values: pd.Series, default: str) -> str:
