@@ -1,0 +1,585 @@
+"""Pages a person can read but the text layer cannot: render, clean, Tesseract, back to `Line`s.
+
+    results = ocr_pages(pdf_path, [3, 4], OcrSettings(), cache_root=data_dir)
+    results[3].lines, results[3].fragments, results[3].seconds
+
+* a page is rendered with pypdfium2 at ``OcrSettings.dpi`` (pdfium applies the page's /Rotate,
+  so pixel / (dpi / 72) gives the same top-left point frame as pdfplumber's characters);
+* the image is cleaned where measurement showed it helps (``bench/ocr.py`` compares the
+  variants): red and blue ink (stamps, signatures) is whitened, the page is deskewed, a light
+  median filter removes scanner speckle;
+* ruling lines are found with camelot's own image helpers (adaptive threshold + morphology),
+  the grid of each table is rebuilt into the same ``TableFragment``/``Cell`` objects the text
+  layer yields (merged cells from the unruled edges, as in ``extractors.tables``), and the
+  rulings are erased before Tesseract reads the page, so words never run across a cell border;
+* Tesseract (``vie`` traineddata from Debian, LSTM engine) returns positioned words with
+  confidences; they become ``Line``s (``is_ocr=True``, ``confidence`` 0-1) and cell texts;
+  boldness, which Tesseract does not report, is read from stroke width (a bold line's strokes
+  are markedly thicker than the page's median line);
+* Vietnamese post-OCR fixes (``extractors.ocr_fixes``, data in ``schemas/ocr_fixes.tsv``) are
+  applied to every line and cell;
+* pages run in a process pool (``OcrSettings.workers``, one Tesseract thread each) and every
+  page result is cached under ``<cache_root>/cache/ocr/<OCR_VERSION>/<key>/``, keyed on the
+  SHA-256 of the rendered image and the settings, so a page is never read twice.
+
+Tesseract does not see Vietnamese typography the way the text layer gives it; sizes of OCR
+lines are the median word height converted to points (close to the font size in points, which
+is what heading and masthead detection compare).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import statistics
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from extractors.model import BBox, Cell, Line, TableFragment
+from extractors.ocr_fixes import fix_text
+
+OCR_VERSION = "ocr-1"  # bump when the output of the same settings on the same image changes
+OCR_KINDS = frozenset({"image_only"})  # page kinds read by OCR when the triage module is absent
+
+
+def image_cover_share(images: Sequence[dict[str, Any]], width: float, height: float) -> float:
+    """Share of the page covered by its images (pdfplumber image dicts, clipped to the page; overlaps
+    counted twice, so a share near 1 or above means a scanned page)."""
+    area = 0.0
+    for i in images:
+        dx = min(float(i["x1"]), width) - max(float(i["x0"]), 0.0)
+        dy = min(float(i["bottom"]), height) - max(float(i["top"]), 0.0)
+        area += max(0.0, dx) * max(0.0, dy)
+    return area / (width * height) if width > 0 and height > 0 else 0.0
+
+
+def needs_ocr(page_kind: str) -> bool:
+    """Whether a page of this kind is read by OCR: the page-triage module decides
+    (``extractors.triage.needs_ocr``); without it, image-only pages are."""
+    try:
+        from extractors.triage import needs_ocr as triage_needs_ocr
+    except ImportError:
+        return page_kind in OCR_KINDS
+    return bool(triage_needs_ocr(page_kind))
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    """How pages are OCR'd. Defaults are the measured best on the real scans (see ``bench/ocr.py``
+    and the report in its docstring): 300 dpi, ``vie``, automatic page segmentation, LSTM."""
+
+    dpi: int = 300  # render resolution; 200 loses tone marks on 10-pt text, 400 is slower for no gain
+    languages: str = "vie"  # Tesseract traineddata names joined by "+" ("vie", "script/Vietnamese")
+    psm: int = 3  # page segmentation: 3 = automatic (two-column mastheads need block analysis)
+    oem: int = 1  # OCR engine: 1 = LSTM only
+    drop_colour: bool = True  # whiten red/blue ink (seals, signatures, handwritten numbers stay dark)
+    colour_margin: int = 60  # a pixel is coloured when its red or blue channel exceeds the others by this
+    deskew: bool = True  # rotate the page straight when it is skewed by more than min_skew_deg
+    min_skew_deg: float = 0.15
+    max_skew_deg: float = 5.0  # larger estimates are not trusted (a stamp, a photo): no rotation
+    denoise: bool = False  # median filter against speckle
+    binarise: bool = False  # Otsu before Tesseract (Tesseract binarises internally)
+    tables: bool = True  # find ruled tables in the image
+    min_word_conf: float = 0.0  # words below this 0-100 confidence are dropped (0: keep all)
+    workers: int = 2  # processes over pages (the machine's cores); 1 runs in this process
+    timeout_s: float = 0.0  # Tesseract timeout per page, 0 = none
+
+    def __post_init__(self) -> None:
+        if not 72 <= self.dpi <= 600:
+            raise ValueError(f"OcrSettings.dpi must be within 72..600, got {self.dpi}")
+        if self.psm not in (1, 3, 4, 6, 11, 12):
+            raise ValueError(f"OcrSettings.psm must be a page-level mode (1, 3, 4, 6, 11, 12), got {self.psm}")
+        if self.oem not in (0, 1, 2, 3):
+            raise ValueError(f"OcrSettings.oem must be 0..3, got {self.oem}")
+        if not self.languages or any(not part for part in self.languages.split("+")):
+            raise ValueError(f"OcrSettings.languages must name traineddata joined by '+', got {self.languages!r}")
+        if not 0 <= self.min_word_conf <= 100:
+            raise ValueError(f"OcrSettings.min_word_conf must be within 0..100, got {self.min_word_conf}")
+        if self.workers < 1:
+            raise ValueError(f"OcrSettings.workers must be >= 1, got {self.workers}")
+        if not 0 <= self.min_skew_deg < self.max_skew_deg <= 45:
+            raise ValueError("OcrSettings needs 0 <= min_skew_deg < max_skew_deg <= 45")
+        if not 0 < self.colour_margin < 255:
+            raise ValueError(f"OcrSettings.colour_margin must be within 1..254, got {self.colour_margin}")
+
+    def key(self) -> str:
+        """What the cached result depends on (workers and timeout do not change the result)."""
+        d = asdict(self)
+        d.pop("workers")
+        d.pop("timeout_s")
+        return repr(sorted(d.items()))
+
+
+@dataclass
+class OcrPage:
+    """One page read by OCR, in PDF points (top-left origin) like the text layer."""
+
+    page: int
+    lines: list[Line]
+    fragments: list[TableFragment]
+    confidence: float  # mean word confidence 0-1 (0 when no word was read)
+    n_words: int
+    seconds: float  # wall time spent on this page (0 when it came from the cache)
+    cached: bool = False
+    skew_deg: float = 0.0
+
+
+@dataclass
+class OcrRun:
+    """All OCR'd pages of a document, and what they cost."""
+
+    pages: dict[int, OcrPage] = field(default_factory=dict)
+    seconds: float = 0.0  # wall time of the whole OCR step (pool included)
+
+
+# ---------------------------------------------------------------------------------------------
+# rendering and preprocessing (pure functions over numpy images)
+# ---------------------------------------------------------------------------------------------
+
+def render_page(path: Path | str, page: int, dpi: int) -> np.ndarray:
+    """RGB image (H, W, 3, uint8) of 1-based ``page`` at ``dpi``."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        bitmap = pdf[page - 1].render(scale=dpi / 72.0)
+        img = bitmap.to_numpy()
+        mode = bitmap.mode
+    finally:
+        pdf.close()
+    if img.ndim == 2:
+        import cv2
+
+        return cv2.cvtColor(img, cv2.COLOR_GRAY2RGB)
+    if mode == "BGRA":
+        img = img[:, :, [2, 1, 0]]
+    elif mode == "BGR":
+        img = img[:, :, ::-1]
+    elif mode == "RGBA":
+        img = img[:, :, :3]
+    return np.ascontiguousarray(img[:, :, :3])
+
+
+def drop_colour(rgb: np.ndarray, margin: int) -> np.ndarray:
+    """Grey image with red/blue ink whitened: seals and signatures printed over the text are red
+    or blue, official text is black. A pixel is coloured when its red (or blue) channel exceeds
+    both others by ``margin``."""
+    r, g, b = (rgb[:, :, i].astype(np.int16) for i in range(3))
+    coloured = ((r - np.maximum(g, b)) > margin) | ((b - np.maximum(r, g)) > margin)
+    gray = (0.299 * r + 0.587 * g + 0.114 * b).astype(np.uint8)
+    gray[coloured] = 255
+    return gray
+
+
+def to_gray(rgb: np.ndarray) -> np.ndarray:
+    import cv2
+
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+
+
+def estimate_skew(gray: np.ndarray, max_deg: float) -> float:
+    """Skew of the text lines in degrees (positive: counter-clockwise), from the minimum-area
+    rectangles of the text lines smeared horizontally; 0.0 when no reliable estimate."""
+    import cv2
+
+    h, w = gray.shape
+    scale = 1000.0 / max(h, w)
+    small = cv2.resize(gray, (int(w * scale), int(h * scale)), interpolation=cv2.INTER_AREA)
+    ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+    smear = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (25, 1)))
+    contours, _ = cv2.findContours(smear, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    angles, weights = [], []
+    for c in contours:
+        (_cx, _cy), (cw, ch), angle = cv2.minAreaRect(c)
+        if cw < ch:
+            cw, ch, angle = ch, cw, angle - 90
+        if cw < 80 or ch < 3 or cw / ch < 8:  # text lines only: long and thin
+            continue
+        if angle > 45:
+            angle -= 90
+        if angle < -45:
+            angle += 90
+        if abs(angle) <= max_deg:
+            angles.append(angle)
+            weights.append(cw)
+    if len(angles) < 5:
+        return 0.0
+    order = np.argsort(angles)
+    cum = np.cumsum(np.asarray(weights)[order])
+    median = float(np.asarray(angles)[order][np.searchsorted(cum, cum[-1] / 2)])
+    return -median  # minAreaRect angles grow clockwise in image coordinates
+
+
+def rotate(gray: np.ndarray, deg: float) -> np.ndarray:
+    import cv2
+
+    h, w = gray.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), -deg, 1.0)
+    return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_CUBIC, borderValue=255)
+
+
+def preprocess(rgb: np.ndarray, s: OcrSettings) -> tuple[np.ndarray, float]:
+    """The grey image Tesseract reads, and the skew (degrees) that was removed."""
+    import cv2
+
+    gray = drop_colour(rgb, s.colour_margin) if s.drop_colour else to_gray(rgb)
+    skew = 0.0
+    if s.deskew:
+        skew = estimate_skew(gray, s.max_skew_deg)
+        if abs(skew) >= s.min_skew_deg:
+            gray = rotate(gray, skew)
+        else:
+            skew = 0.0
+    if s.denoise:
+        gray = cv2.medianBlur(gray, 3)
+    if s.binarise:
+        gray = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
+    return gray, skew
+
+
+# ---------------------------------------------------------------------------------------------
+# tables in the image: camelot's line detection, our grid and spans
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class ImageGrid:
+    """One ruled table found in the image, in pixels."""
+
+    bbox: tuple[int, int, int, int]  # x0, y0, x1, y1
+    xs: list[int]  # column boundaries
+    ys: list[int]  # row boundaries
+    spans: list[tuple[int, int, int, int]]  # (row, col, row_span, col_span) anchors
+
+
+def _cluster(values: Sequence[float], tol: float) -> list[int]:
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [int(round(statistics.median(g))) for g in out]
+
+
+def _ruled(mask: np.ndarray, a: tuple[int, int], b: tuple[int, int], pad: int) -> bool:
+    """Is the segment a→b (axis-parallel, pixels) covered by the line mask for most of its length?"""
+    (x0, y0), (x1, y1) = a, b
+    if y0 == y1:
+        band = mask[max(0, y0 - pad):y0 + pad + 1, min(x0, x1):max(x0, x1) + 1]
+        cover = band.max(axis=0) > 0 if band.size else np.zeros(0, bool)
+    else:
+        band = mask[min(y0, y1):max(y0, y1) + 1, max(0, x0 - pad):x0 + pad + 1]
+        cover = band.max(axis=1) > 0 if band.size else np.zeros(0, bool)
+    return bool(cover.size) and float(cover.mean()) >= 0.7
+
+
+def find_image_tables(gray: np.ndarray, dpi: int) -> tuple[list[ImageGrid], np.ndarray]:
+    """Ruled tables in a grey page image, and the ruling mask (to erase before OCR)."""
+    from camelot.image_processing import adaptive_threshold, find_contours, find_joints, find_lines
+
+    from extractors.tables import grid_spans
+
+    bgr = np.dstack([gray, gray, gray])
+    _img, thr = adaptive_threshold(bgr, process_background=False, blocksize=15, c=-2)
+    vmask, vlines = find_lines(thr, direction="vertical", line_scale=40)
+    hmask, hlines = find_lines(thr, direction="horizontal", line_scale=40)
+    mask = np.maximum(vmask, hmask)
+    tol = max(3, int(dpi / 40))  # ~2 pt: one ruling drawn as two strokes is one boundary
+    grids: list[ImageGrid] = []
+    for (x0, y1, x1, y0), joints in find_joints(find_contours(vmask, hmask), vmask, hmask).items():
+        if len(joints) < 6:
+            continue
+        xs = _cluster([j[0] for j in joints], tol)
+        ys = _cluster([j[1] for j in joints], tol)
+        if len(xs) < 3 or len(ys) < 2:  # two columns at least (a framed paragraph is not a table)
+            continue
+        flags = []
+        pad = max(2, tol // 2)
+        for r in range(len(ys) - 1):
+            row = []
+            for c in range(len(xs) - 1):
+                left = _ruled(vmask, (xs[c], ys[r]), (xs[c], ys[r + 1]), pad)
+                right = _ruled(vmask, (xs[c + 1], ys[r]), (xs[c + 1], ys[r + 1]), pad)
+                top = _ruled(hmask, (xs[c], ys[r]), (xs[c + 1], ys[r]), pad)
+                bottom = _ruled(hmask, (xs[c], ys[r + 1]), (xs[c + 1], ys[r + 1]), pad)
+                row.append((left, right, top, bottom))
+            flags.append(row)
+        grids.append(ImageGrid((x0, y0, x1, y1), xs, ys, grid_spans(flags)))
+    del vlines, hlines
+    grids.sort(key=lambda g: g.bbox[1])
+    return grids, mask
+
+
+def erase_rulings(gray: np.ndarray, mask: np.ndarray, dpi: int) -> np.ndarray:
+    import cv2
+
+    k = max(1, int(dpi / 100))
+    grown = cv2.dilate(mask, np.ones((2 * k + 1, 2 * k + 1), np.uint8))
+    out = gray.copy()
+    out[grown > 0] = 255
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Tesseract words → lines and cells
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class _Word:
+    text: str
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+    conf: float  # 0-100
+    line_key: tuple[int, int, int]
+
+
+def tesseract_words(gray: np.ndarray, s: OcrSettings) -> list[_Word]:
+    import pytesseract
+
+    config = f"--oem {s.oem} --psm {s.psm} -c preserve_interword_spaces=0"
+    data = pytesseract.image_to_data(gray, lang=s.languages, config=config, timeout=s.timeout_s,
+                                     output_type=pytesseract.Output.DICT)
+    words = []
+    for i, text in enumerate(data["text"]):
+        text = (text or "").strip()
+        conf = float(data["conf"][i])
+        if not text or conf < 0 or conf < s.min_word_conf:
+            continue
+        x, y, w, h = (int(data[k][i]) for k in ("left", "top", "width", "height"))
+        words.append(_Word(text, x, y, x + w, y + h, conf,
+                           (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))))
+    return words
+
+
+def _stroke_width(ink: np.ndarray, box: tuple[int, int, int, int]) -> float:
+    """Mean stroke thickness (pixels) of the ink inside ``box``: twice the mean distance of ink
+    pixels to the background along their skeleton's neighbourhood, approximated by the mean
+    distance transform over ink pixels."""
+    import cv2
+
+    x0, y0, x1, y1 = box
+    roi = ink[max(0, y0):y1, max(0, x0):x1]
+    if roi.size == 0 or not roi.any():
+        return 0.0
+    dist = cv2.distanceTransform(roi, cv2.DIST_L2, 3)
+    vals = dist[roi > 0]
+    return float(vals.mean()) * 2.0
+
+
+def words_to_lines(words: Sequence[_Word], page: int, px_to_pt: float, ink: np.ndarray | None = None,
+                   bold_ratio: float = 1.2, gap_ratio: float = 0.9) -> list[Line]:
+    """Tesseract's words grouped by its own (block, paragraph, line) → ``Line``s in points."""
+    groups: dict[tuple[int, int, int], list[_Word]] = {}
+    for w in words:
+        groups.setdefault(w.line_key, []).append(w)
+    runs: list[list[_Word]] = []
+    for ws in groups.values():
+        ws.sort(key=lambda w: w.x0)
+        # a wide horizontal gap separates columns (masthead blocks) that Tesseract put on one line,
+        # as in extractors.text for the text layer
+        height = max(w.y1 for w in ws) - min(w.y0 for w in ws)
+        run: list[_Word] = []
+        for w in ws:
+            if run and w.x0 - run[-1].x1 > gap_ratio * height:
+                runs.append(run)
+                run = []
+            run.append(w)
+        runs.append(run)
+    raw = []
+    for ws in runs:
+        key = ws[0].line_key
+        box = (min(w.x0 for w in ws), min(w.y0 for w in ws), max(w.x1 for w in ws), max(w.y1 for w in ws))
+        height = statistics.median(w.y1 - w.y0 for w in ws)  # a word's ink ~ the em (accents, descenders)
+        stroke = _stroke_width(ink, box) if ink is not None else 0.0
+        raw.append((key, ws, box, height, stroke))
+    strokes = [r[4] for r in raw if r[4] > 0]
+    median_stroke = statistics.median(strokes) if strokes else 0.0
+    lines = []
+    for _key, ws, box, height, stroke in raw:
+        text = fix_text(" ".join(w.text for w in ws))
+        if not text:
+            continue
+        bbox: BBox = tuple(round(v * px_to_pt, 2) for v in box)  # type: ignore[assignment]
+        conf = sum(w.conf for w in ws) / len(ws) / 100.0
+        bold = median_stroke > 0 and stroke > bold_ratio * median_stroke
+        if os.environ.get("OCR_DEBUG"):
+            print(f"stroke {stroke:.2f} median {median_stroke:.2f} {text[:40]}")
+        lines.append(Line(text, page, bbox, round(height * px_to_pt, 2), bold, False, is_ocr=True,
+                          confidence=round(conf, 3)))
+    lines.sort(key=lambda ln: (ln.bbox[1], ln.bbox[0]))
+    return _reading_order(lines)
+
+
+def _reading_order(lines: list[Line]) -> list[Line]:
+    """Top to bottom; lines whose vertical bands overlap (masthead columns) left to right."""
+    out: list[Line] = []
+    for ln in sorted(lines, key=lambda ln: ((ln.bbox[1] + ln.bbox[3]) / 2, ln.bbox[0])):
+        out.append(ln)
+    # stable pass: a line whose middle lies within the previous line's band is the same row
+    rows: list[list[Line]] = []
+    for ln in out:
+        mid = (ln.bbox[1] + ln.bbox[3]) / 2
+        if rows and rows[-1][0].bbox[1] <= mid <= rows[-1][0].bbox[3]:
+            rows[-1].append(ln)
+        else:
+            rows.append([ln])
+    return [ln for row in rows for ln in sorted(row, key=lambda ln: ln.bbox[0])]
+
+
+def words_to_fragment(grid: ImageGrid, words: Sequence[_Word], page: int, px_to_pt: float) -> TableFragment:
+    """Assign words to the merged cells of ``grid`` by their centre; cell text in reading order."""
+    xs, ys = grid.xs, grid.ys
+    cells: list[Cell] = []
+    confs: list[float] = []
+    for r, c, rs, cs in grid.spans:
+        x0, x1, y0, y1 = xs[c], xs[c + cs], ys[r], ys[r + rs]
+        mine = [w for w in words if x0 <= (w.x0 + w.x1) / 2 <= x1 and y0 <= (w.y0 + w.y1) / 2 <= y1]
+        mine.sort(key=lambda w: (w.line_key, w.x0))
+        text_lines: list[list[_Word]] = []
+        for w in sorted(mine, key=lambda w: ((w.y0 + w.y1) / 2, w.x0)):
+            if text_lines and abs((w.y0 + w.y1) / 2 - statistics.mean((v.y0 + v.y1) / 2 for v in text_lines[-1])) \
+                    < 0.5 * max(1, w.y1 - w.y0):
+                text_lines[-1].append(w)
+            else:
+                text_lines.append([w])
+        from extractors.text import join_wrapped
+
+        text = join_wrapped(" ".join(w.text for w in sorted(tl, key=lambda w: w.x0)) for tl in text_lines)
+        conf = (sum(w.conf for w in mine) / len(mine) / 100.0) if mine else None
+        if conf is not None:
+            confs.append(conf)
+        bbox: BBox = (round(x0 * px_to_pt, 2), round(y0 * px_to_pt, 2), round(x1 * px_to_pt, 2),
+                      round(y1 * px_to_pt, 2))
+        cells.append(Cell(r, c, rs, cs, fix_text(text), page, bbox, False, is_ocr=True,
+                          confidence=round(conf, 3) if conf is not None else None))
+    x0, y0, x1, y1 = grid.bbox
+    confidence = round(statistics.mean(confs), 3) if confs else 0.0
+    return TableFragment(page, (round(x0 * px_to_pt, 2), round(y0 * px_to_pt, 2), round(x1 * px_to_pt, 2),
+                                round(y1 * px_to_pt, 2)),
+                         len(ys) - 1, len(xs) - 1, [round(x * px_to_pt, 2) for x in xs], cells, "ocr", confidence)
+
+
+def ocr_image(rgb: np.ndarray, page: int, s: OcrSettings) -> OcrPage:
+    """OCR one rendered page (pure apart from running Tesseract)."""
+    import cv2
+
+    t0 = time.perf_counter()
+    gray, skew = preprocess(rgb, s)
+    px_to_pt = 72.0 / s.dpi
+    grids: list[ImageGrid] = []
+    if s.tables:
+        grids, mask = find_image_tables(gray, s.dpi)
+        if grids:
+            gray = erase_rulings(gray, mask, s.dpi)
+    words = tesseract_words(gray, s)
+    ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+    fragments = [words_to_fragment(g, words, page, px_to_pt) for g in grids]
+
+    def in_table(w: _Word) -> bool:
+        cx, cy = (w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2
+        return any(g.bbox[0] <= cx <= g.bbox[2] and g.bbox[1] <= cy <= g.bbox[3] for g in grids)
+
+    body = [w for w in words if not in_table(w)]
+    lines = words_to_lines(body, page, px_to_pt, ink)
+    conf = sum(w.conf for w in words) / len(words) / 100.0 if words else 0.0
+    return OcrPage(page, lines, fragments, round(conf, 3), len(words), round(time.perf_counter() - t0, 3),
+                   skew_deg=round(skew, 2))
+
+
+# ---------------------------------------------------------------------------------------------
+# cache and pool
+# ---------------------------------------------------------------------------------------------
+
+def cache_key(rgb: np.ndarray, s: OcrSettings) -> str:
+    h = hashlib.sha256()
+    h.update(repr(rgb.shape).encode())
+    h.update(rgb.tobytes())
+    h.update(s.key().encode())
+    return h.hexdigest()
+
+
+def _to_frames(p: OcrPage) -> dict[str, Any]:
+    import pandas as pd
+
+    lines = pd.DataFrame([{"text": ln.text, "x0": ln.bbox[0], "top": ln.bbox[1], "x1": ln.bbox[2],
+                           "bottom": ln.bbox[3], "size": ln.size, "bold": ln.bold,
+                           "confidence": ln.confidence} for ln in p.lines],
+                         columns=["text", "x0", "top", "x1", "bottom", "size", "bold", "confidence"])
+    frags = pd.DataFrame([{"frag": i, "bbox": list(f.bbox), "n_rows": f.n_rows, "n_cols": f.n_cols,
+                           "col_edges": list(f.col_edges), "confidence": f.confidence}
+                          for i, f in enumerate(p.fragments)],
+                         columns=["frag", "bbox", "n_rows", "n_cols", "col_edges", "confidence"])
+    cells = pd.DataFrame([{"frag": i, "row": c.row, "col": c.col, "rs": c.rs, "cs": c.cs, "text": c.text,
+                           "bbox": list(c.bbox), "confidence": c.confidence}
+                          for i, f in enumerate(p.fragments) for c in f.cells],
+                         columns=["frag", "row", "col", "rs", "cs", "text", "bbox", "confidence"])
+    info = pd.DataFrame([{"confidence": p.confidence, "n_words": p.n_words, "seconds": p.seconds,
+                          "skew_deg": p.skew_deg}])
+    return {"lines": lines, "fragments": frags, "cells": cells, "info": info}
+
+
+def _nan_to_none(v: Any) -> Any:
+    return None if v is None or (isinstance(v, float) and v != v) else v
+
+
+def _from_frames(page: int, frames: dict[str, Any]) -> OcrPage:
+    lines = [Line(r.text, page, (r.x0, r.top, r.x1, r.bottom), float(r.size), bool(r.bold), False,
+                  is_ocr=True, confidence=_nan_to_none(r.confidence)) for r in frames["lines"].itertuples()]
+    frags = []
+    cells_df = frames["cells"]
+    for f in frames["fragments"].itertuples():
+        rows = cells_df[cells_df["frag"] == f.frag]
+        cells = [Cell(int(c.row), int(c.col), int(c.rs), int(c.cs), c.text, page, tuple(c.bbox), False,
+                      is_ocr=True, confidence=_nan_to_none(c.confidence)) for c in rows.itertuples()]
+        frags.append(TableFragment(page, tuple(f.bbox), int(f.n_rows), int(f.n_cols), list(f.col_edges), cells,
+                                   "ocr", float(f.confidence)))
+    info = frames["info"].iloc[0]
+    return OcrPage(page, lines, frags, float(info["confidence"]), int(info["n_words"]), 0.0, cached=True,
+                   skew_deg=float(info["skew_deg"]))
+
+
+def ocr_pdf_page(path: str, page: int, s: OcrSettings, cache_root: str | None) -> OcrPage:
+    """Render, look up the cache, OCR on a miss and store. Runs in a pool worker."""
+    from pipeline import cache
+
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one Tesseract thread per worker process
+    t0 = time.perf_counter()
+    rgb = render_page(path, page, s.dpi)
+    key = cache_key(rgb, s)
+    if cache_root is not None:
+        hit = cache.get("ocr", key, OCR_VERSION, cache_root)
+        if hit is not None:
+            return _from_frames(page, hit)
+    result = ocr_image(rgb, page, s)
+    result.seconds = round(time.perf_counter() - t0, 3)
+    if cache_root is not None:
+        cache.put("ocr", key, OCR_VERSION, _to_frames(result), cache_root)
+    return result
+
+
+def ocr_pages(path: Path | str, pages: Sequence[int], s: OcrSettings | None = None,
+              cache_root: Path | str | None = None) -> OcrRun:
+    """OCR the 1-based ``pages`` of the PDF at ``path``: a process pool over pages, cached."""
+    s = s or OcrSettings()
+    run = OcrRun()
+    if not pages:
+        return run
+    t0 = time.perf_counter()
+    root = str(cache_root) if cache_root is not None else None
+    if s.workers == 1 or len(pages) == 1:
+        results = [ocr_pdf_page(str(path), p, s, root) for p in pages]
+    else:
+        with ProcessPoolExecutor(max_workers=min(s.workers, len(pages))) as pool:
+            results = list(pool.map(ocr_pdf_page, [str(path)] * len(pages), pages, [s] * len(pages),
+                                    [root] * len(pages)))
+    run.pages = {r.page: r for r in results}
+    run.seconds = round(time.perf_counter() - t0, 3)
+    return run
