@@ -6,8 +6,7 @@
 * a page is rendered with pypdfium2 at ``OcrSettings.dpi`` (pdfium applies the page's /Rotate,
   so pixel / (dpi / 72) gives the same top-left point frame as pdfplumber's characters);
 * the image is cleaned where measurement showed it helps (``bench/ocr.py`` compares the
-  variants): red and blue ink (stamps, signatures) is whitened, the page is deskewed, a light
-  median filter removes scanner speckle;
+  variants): red ink (seals stamped over text) is whitened, the page is deskewed;
 * ruling lines are found with camelot's own image helpers (adaptive threshold + morphology),
   the grid of each table is rebuilt into the same ``TableFragment``/``Cell`` objects the text
   layer yields (merged cells from the unruled edges, as in ``extractors.tables``), and the
@@ -45,6 +44,9 @@ from extractors.model import BBox, Cell, Line, TableFragment
 from extractors.ocr_fixes import fix_text
 
 OCR_VERSION = "ocr-1"  # bump when the output of the same settings on the same image changes
+# bold: strokes this much thicker than the page's median (measured on the real scans: regular
+# Times 3.3-3.6 px at 300 dpi, bold 4.4-4.7 px)
+BOLD_STROKE_RATIO = 1.2
 OCR_KINDS = frozenset({"image_only"})  # page kinds read by OCR when the triage module is absent
 
 
@@ -78,8 +80,9 @@ class OcrSettings:
     languages: str = "vie"  # Tesseract traineddata names joined by "+" ("vie", "script/Vietnamese")
     psm: int = 3  # page segmentation: 3 = automatic (two-column mastheads need block analysis)
     oem: int = 1  # OCR engine: 1 = LSTM only
-    drop_colour: bool = True  # whiten red/blue ink (seals, signatures, handwritten numbers stay dark)
-    colour_margin: int = 60  # a pixel is coloured when its red or blue channel exceeds the others by this
+    drop_red: bool = True  # whiten red ink: seals stamped over the text and the signature block
+    drop_blue: bool = False  # whiten blue ink too (signatures; but numbers and days filled in by hand are blue)
+    colour_margin: int = 60  # a pixel is red (blue) when that channel exceeds both others by this
     deskew: bool = True  # rotate the page straight when it is skewed by more than min_skew_deg
     min_skew_deg: float = 0.15
     max_skew_deg: float = 5.0  # larger estimates are not trusted (a stamp, a photo): no rotation
@@ -166,12 +169,16 @@ def render_page(path: Path | str, page: int, dpi: int) -> np.ndarray:
     return np.ascontiguousarray(img[:, :, :3])
 
 
-def drop_colour(rgb: np.ndarray, margin: int) -> np.ndarray:
-    """Grey image with red/blue ink whitened: seals and signatures printed over the text are red
-    or blue, official text is black. A pixel is coloured when its red (or blue) channel exceeds
-    both others by ``margin``."""
+def drop_colour(rgb: np.ndarray, margin: int, red: bool = True, blue: bool = False) -> np.ndarray:
+    """Grey image with red (and optionally blue) ink whitened: seals stamped over the text are
+    red, official text is black. A pixel is red (blue) when that channel exceeds both others by
+    ``margin``."""
     r, g, b = (rgb[:, :, i].astype(np.int16) for i in range(3))
-    coloured = ((r - np.maximum(g, b)) > margin) | ((b - np.maximum(r, g)) > margin)
+    coloured = np.zeros(r.shape, bool)
+    if red:
+        coloured |= (r - np.maximum(g, b)) > margin
+    if blue:
+        coloured |= (b - np.maximum(r, g)) > margin
     gray = (0.299 * r + 0.587 * g + 0.114 * b).astype(np.uint8)
     gray[coloured] = 255
     return gray
@@ -228,7 +235,8 @@ def preprocess(rgb: np.ndarray, s: OcrSettings) -> tuple[np.ndarray, float]:
     """The grey image Tesseract reads, and the skew (degrees) that was removed."""
     import cv2
 
-    gray = drop_colour(rgb, s.colour_margin) if s.drop_colour else to_gray(rgb)
+    gray = drop_colour(rgb, s.colour_margin, s.drop_red, s.drop_blue) if s.drop_red or s.drop_blue \
+        else to_gray(rgb)
     skew = 0.0
     if s.deskew:
         skew = estimate_skew(gray, s.max_skew_deg)
@@ -369,13 +377,14 @@ def _stroke_width(ink: np.ndarray, box: tuple[int, int, int, int]) -> float:
     roi = ink[max(0, y0):y1, max(0, x0):x1]
     if roi.size == 0 or not roi.any():
         return 0.0
-    dist = cv2.distanceTransform(roi, cv2.DIST_L2, 3)
+    roi = cv2.copyMakeBorder(roi, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)  # background around the box
+    dist = cv2.distanceTransform(roi, cv2.DIST_L2, 3, dstType=cv2.CV_32F)
     vals = dist[roi > 0]
-    return float(vals.mean()) * 2.0
+    return float(vals.astype(np.float64).mean()) * 2.0
 
 
 def words_to_lines(words: Sequence[_Word], page: int, px_to_pt: float, ink: np.ndarray | None = None,
-                   bold_ratio: float = 1.2, gap_ratio: float = 0.9) -> list[Line]:
+                   bold_ratio: float | None = None, gap_ratio: float = 0.9) -> list[Line]:
     """Tesseract's words grouped by its own (block, paragraph, line) → ``Line``s in points."""
     groups: dict[tuple[int, int, int], list[_Word]] = {}
     for w in words:
@@ -400,6 +409,7 @@ def words_to_lines(words: Sequence[_Word], page: int, px_to_pt: float, ink: np.n
         height = statistics.median(w.y1 - w.y0 for w in ws)  # a word's ink ~ the em (accents, descenders)
         stroke = _stroke_width(ink, box) if ink is not None else 0.0
         raw.append((key, ws, box, height, stroke))
+    bold_ratio = BOLD_STROKE_RATIO if bold_ratio is None else bold_ratio
     strokes = [r[4] for r in raw if r[4] > 0]
     median_stroke = statistics.median(strokes) if strokes else 0.0
     lines = []
@@ -410,8 +420,6 @@ def words_to_lines(words: Sequence[_Word], page: int, px_to_pt: float, ink: np.n
         bbox: BBox = tuple(round(v * px_to_pt, 2) for v in box)  # type: ignore[assignment]
         conf = sum(w.conf for w in ws) / len(ws) / 100.0
         bold = median_stroke > 0 and stroke > bold_ratio * median_stroke
-        if os.environ.get("OCR_DEBUG"):
-            print(f"stroke {stroke:.2f} median {median_stroke:.2f} {text[:40]}")
         lines.append(Line(text, page, bbox, round(height * px_to_pt, 2), bold, False, is_ocr=True,
                           confidence=round(conf, 3)))
     lines.sort(key=lambda ln: (ln.bbox[1], ln.bbox[0]))
@@ -434,31 +442,78 @@ def _reading_order(lines: list[Line]) -> list[Line]:
     return [ln for row in rows for ln in sorted(row, key=lambda ln: ln.bbox[0])]
 
 
-def words_to_fragment(grid: ImageGrid, words: Sequence[_Word], page: int, px_to_pt: float) -> TableFragment:
-    """Assign words to the merged cells of ``grid`` by their centre; cell text in reading order."""
+def ocr_cells(gray: np.ndarray, grid: ImageGrid, s: OcrSettings) -> dict[tuple[int, int], list[_Word]]:
+    """Each merged cell of ``grid`` read inside its own box: the cell crops (inset past the
+    erased rulings) are stacked into one column with white gaps and read by ONE Tesseract call
+    as a uniform block (psm 6), so a cell's words never mix with its neighbours' and a table
+    costs one call, not one per cell. Words come back in page pixels, keyed by anchor cell."""
+    from dataclasses import replace
+
+    inset = max(2, s.dpi // 100)
+    gap = max(20, s.dpi // 8)
+    crops = []
+    for r, c, rs, cs in grid.spans:
+        x0, x1 = grid.xs[c] + inset, grid.xs[c + cs] - inset
+        y0, y1 = grid.ys[r] + inset, grid.ys[r + rs] - inset
+        if x1 - x0 < 4 or y1 - y0 < 4:
+            continue
+        crop = gray[y0:y1, x0:x1]
+        if float((crop < 128).mean()) < 0.002:  # no ink: an empty cell
+            continue
+        crops.append(((r, c), crop, x0, y0))
+    if not crops:
+        return {}
+    width = max(cr.shape[1] for _k, cr, _x, _y in crops) + 2 * gap
+    height = sum(cr.shape[0] + gap for _k, cr, _x, _y in crops) + gap
+    canvas = np.full((height, width), 255, np.uint8)
+    places = []  # (canvas y0, canvas y1, key, page x0, page y0)
+    y = gap
+    for key, crop, x0, y0 in crops:
+        canvas[y:y + crop.shape[0], gap:gap + crop.shape[1]] = crop
+        places.append((y, y + crop.shape[0], key, x0, y0))
+        y += crop.shape[0] + gap
+    out: dict[tuple[int, int], list[_Word]] = {}
+    for w in tesseract_words(canvas, replace(s, psm=6)):
+        cy = (w.y0 + w.y1) / 2
+        for top, bottom, key, x0, y0 in places:
+            if top - gap / 2 <= cy <= bottom + gap / 2:
+                dx, dy = x0 - gap, y0 - top
+                out.setdefault(key, []).append(_Word(w.text, w.x0 + dx, w.y0 + dy, w.x1 + dx, w.y1 + dy, w.conf,
+                                                     w.line_key))
+                break
+    return out
+
+
+def _cell_text(words: Sequence[_Word]) -> str:
+    """Words of one cell → text: Tesseract's lines top to bottom, wrapped lines joined."""
+    from extractors.text import join_wrapped
+
+    lines: dict[tuple[int, int, int], list[_Word]] = {}
+    for w in words:
+        lines.setdefault(w.line_key, []).append(w)
+    ordered = sorted(lines.values(), key=lambda ws: statistics.mean((w.y0 + w.y1) / 2 for w in ws))
+    return join_wrapped(" ".join(w.text for w in sorted(ws, key=lambda w: w.x0)) for ws in ordered)
+
+
+def words_to_fragment(grid: ImageGrid, cell_words: dict[tuple[int, int], list[_Word]], page: int,
+                      px_to_pt: float, ink: np.ndarray | None = None, bold_stroke: float = 0.0) -> TableFragment:
+    """The merged cells of ``grid`` with their words (``ocr_cells``) → a ``TableFragment``
+    (method "ocr"; a cell is bold when its strokes are thicker than ``bold_stroke`` px)."""
     xs, ys = grid.xs, grid.ys
     cells: list[Cell] = []
     confs: list[float] = []
     for r, c, rs, cs in grid.spans:
         x0, x1, y0, y1 = xs[c], xs[c + cs], ys[r], ys[r + rs]
-        mine = [w for w in words if x0 <= (w.x0 + w.x1) / 2 <= x1 and y0 <= (w.y0 + w.y1) / 2 <= y1]
-        mine.sort(key=lambda w: (w.line_key, w.x0))
-        text_lines: list[list[_Word]] = []
-        for w in sorted(mine, key=lambda w: ((w.y0 + w.y1) / 2, w.x0)):
-            if text_lines and abs((w.y0 + w.y1) / 2 - statistics.mean((v.y0 + v.y1) / 2 for v in text_lines[-1])) \
-                    < 0.5 * max(1, w.y1 - w.y0):
-                text_lines[-1].append(w)
-            else:
-                text_lines.append([w])
-        from extractors.text import join_wrapped
-
-        text = join_wrapped(" ".join(w.text for w in sorted(tl, key=lambda w: w.x0)) for tl in text_lines)
+        mine = cell_words.get((r, c), [])
         conf = (sum(w.conf for w in mine) / len(mine) / 100.0) if mine else None
         if conf is not None:
             confs.append(conf)
+        bold = bool(mine) and ink is not None and bold_stroke > 0 and _stroke_width(
+            ink, (min(w.x0 for w in mine), min(w.y0 for w in mine), max(w.x1 for w in mine),
+                  max(w.y1 for w in mine))) > bold_stroke
         bbox: BBox = (round(x0 * px_to_pt, 2), round(y0 * px_to_pt, 2), round(x1 * px_to_pt, 2),
                       round(y1 * px_to_pt, 2))
-        cells.append(Cell(r, c, rs, cs, fix_text(text), page, bbox, False, is_ocr=True,
+        cells.append(Cell(r, c, rs, cs, fix_text(_cell_text(mine)), page, bbox, bold, is_ocr=True,
                           confidence=round(conf, 3) if conf is not None else None))
     x0, y0, x1, y1 = grid.bbox
     confidence = round(statistics.mean(confs), 3) if confs else 0.0
@@ -479,18 +534,26 @@ def ocr_image(rgb: np.ndarray, page: int, s: OcrSettings) -> OcrPage:
         grids, mask = find_image_tables(gray, s.dpi)
         if grids:
             gray = erase_rulings(gray, mask, s.dpi)
-    words = tesseract_words(gray, s)
     ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
-    fragments = [words_to_fragment(g, words, page, px_to_pt) for g in grids]
-
-    def in_table(w: _Word) -> bool:
-        cx, cy = (w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2
-        return any(g.bbox[0] <= cx <= g.bbox[2] and g.bbox[1] <= cy <= g.bbox[3] for g in grids)
-
-    body = [w for w in words if not in_table(w)]
-    lines = words_to_lines(body, page, px_to_pt, ink)
-    conf = sum(w.conf for w in words) / len(words) / 100.0 if words else 0.0
-    return OcrPage(page, lines, fragments, round(conf, 3), len(words), round(time.perf_counter() - t0, 3),
+    if grids:  # the page outside its tables is read with the tables blanked out
+        outside = gray.copy()
+        for g in grids:
+            outside[g.bbox[1]:g.bbox[3] + 1, g.bbox[0]:g.bbox[2] + 1] = 255
+    else:
+        outside = gray
+    words = tesseract_words(outside, s)
+    lines = words_to_lines(words, page, px_to_pt, ink)
+    strokes = [_stroke_width(ink, (w.x0, w.y0, w.x1, w.y1)) for w in words[:400]]
+    cell_words = [ocr_cells(gray, g, s) for g in grids]
+    if not strokes:
+        strokes = [_stroke_width(ink, (w.x0, w.y0, w.x1, w.y1)) for cw in cell_words for ws in cw.values()
+                   for w in ws][:400]
+    bold_stroke = BOLD_STROKE_RATIO * statistics.median(strokes) if strokes else 0.0
+    fragments = [words_to_fragment(g, cw, page, px_to_pt, ink, bold_stroke) for g, cw in zip(grids, cell_words,
+                                                                                             strict=True)]
+    all_words = words + [w for cw in cell_words for ws in cw.values() for w in ws]
+    conf = sum(w.conf for w in all_words) / len(all_words) / 100.0 if all_words else 0.0
+    return OcrPage(page, lines, fragments, round(conf, 3), len(all_words), round(time.perf_counter() - t0, 3),
                    skew_deg=round(skew, 2))
 
 

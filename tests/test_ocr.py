@@ -13,14 +13,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bench.ocr import REAL  # <repo>/../shared/real
 from extractors import ocr
 from extractors.ocr import OcrSettings, _Word, words_to_lines
 
 FIXTURES = Path(__file__).parent / "fixtures" / "real"
 SCAN = FIXTURES / "scan_decision_p1.pdf"
 GOLDEN_OCR = Path(__file__).parent / "golden" / "ocr"
-REAL = Path(__file__).resolve().parents[1] / ".." / "shared" / "real"
 
+FONT = "LiberationSerif-Regular.ttf"
 needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")
 
 
@@ -101,14 +102,46 @@ def test_ruled_grid_in_an_image_becomes_cells_with_spans():
     assert len(g.xs) == 4 and len(g.ys) == 4
     assert (0, 0, 1, 2) in g.spans  # the merged header cell
     assert (1, 0, 1, 1) in g.spans and (2, 2, 1, 1) in g.spans
-    words = [_w("Tên", 150, 150, 260, 200), _w("gọi", 280, 150, 380, 200), _w("12", 950, 300, 1010, 350)]
-    frag = ocr.words_to_fragment(g, words, page=1, px_to_pt=72 / 300)
+    cell_words = {(0, 0): [_w("gọi", 280, 150, 380, 200), _w("Tên", 150, 150, 260, 200)],
+                  (1, 2): [_w("12", 950, 300, 1010, 350)]}
+    frag = ocr.words_to_fragment(g, cell_words, page=1, px_to_pt=72 / 300)
     assert frag.method == "ocr" and frag.n_rows == 3 and frag.n_cols == 3
     texts = {(c.row, c.col): c.text for c in frag.cells}
     assert texts[(0, 0)] == "Tên gọi"
     assert texts[(1, 2)] == "12"
     assert all(c.is_ocr for c in frag.cells)
     assert mask.max() > 0
+
+
+def test_cell_text_orders_tesseract_lines_top_down_and_joins_them():
+    words = [_w("sau", 10, 60, 50, 80, key=(1, 1, 2)), _w("Dòng", 10, 10, 60, 30, key=(1, 1, 1)),
+             _w("đầu,", 70, 10, 120, 30, key=(1, 1, 1))]
+    assert ocr._cell_text(words) == "Dòng đầu, sau"
+
+
+@needs_tesseract
+def test_cells_of_an_image_table_are_read_inside_their_boxes():
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(str(Path(__file__).resolve().parents[1] / "tools" / "fonts" / FONT), 40)
+    img = Image.new("L", (1500, 700), 255)
+    d = ImageDraw.Draw(img)
+    xs, ys = [100, 600, 900, 1400], [100, 250, 400, 550]
+    for y in ys:
+        d.line([(xs[0], y), (xs[-1], y)], fill=0, width=4)
+    for x in xs:
+        d.line([(x, ys[0]), (x, ys[-1])], fill=0, width=4)
+    rows = [("Hạng mục", "Đơn vị", "Định mức"), ("Phân hữu cơ", "kg", "1.500"), ("Thuốc sinh học", "lít", "06")]
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            d.text((xs[c] + 20, ys[r] + 50), text, font=font, fill=0)
+    gray = np.asarray(img)
+    grids, _mask = ocr.find_image_tables(gray, dpi=300)
+    assert len(grids) == 1
+    frag = ocr.words_to_fragment(grids[0], ocr.ocr_cells(gray, grids[0], OcrSettings()), 1, 72 / 300)
+    got = [[c.text for c in frag.cells if c.row == r] for r in range(frag.n_rows)]
+    assert got == [list(row) for row in rows]
+    assert all(c.confidence and c.confidence > 0.5 for c in frag.cells)
 
 
 # ---- the real scanned page (real Tesseract) ----------------------------------------------------
