@@ -208,9 +208,9 @@ def estimate_skew(gray: np.ndarray, max_deg: float) -> float:
             cw, ch, angle = ch, cw, angle - 90
         if cw < 80 or ch < 3 or cw / ch < 8:  # text lines only: long and thin
             continue
-        if angle > 45:
+        while angle > 45:  # OpenCV's convention changed across versions: fold into (-45, 45]
             angle -= 90
-        if angle < -45:
+        while angle <= -45:
             angle += 90
         if abs(angle) <= max_deg:
             angles.append(angle)
@@ -449,8 +449,14 @@ def ocr_cells(gray: np.ndarray, grid: ImageGrid, s: OcrSettings) -> dict[tuple[i
     costs one call, not one per cell. Words come back in page pixels, keyed by anchor cell."""
     from dataclasses import replace
 
+    import cv2
+
     inset = max(2, s.dpi // 100)
     gap = max(20, s.dpi // 8)
+    # the crops sit on a white canvas: whiten their paper first (Otsu's level), or the edge between a
+    # grey, grainy crop and the white canvas is read as letters ("Ngày" → "NÑgày", "1" → "TL")
+    level, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    gray = np.where(gray > level, 255, gray).astype(np.uint8)
     crops = []
     for r, c, rs, cs in grid.spans:
         x0, x1 = grid.xs[c] + inset, grid.xs[c + cs] - inset
