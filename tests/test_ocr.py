@@ -212,3 +212,25 @@ def test_ocr_accuracy_on_transcribed_pages():
     for truth in sorted(GOLDEN_OCR.glob("*.txt")):
         acc = page_accuracy(truth, OcrSettings())
         assert acc["char_accuracy"] >= 0.95, (truth.name, acc)
+
+
+# ---- a scanned variant of a sample page: the same tables and norm records as the original -------
+
+@needs_tesseract
+def test_scanned_sample_page_yields_the_original_norm_records(tmp_path):
+    from bench.ocr_scans import SAMPLES, _n, _unit, truth_records
+    from extractors.document import extract_document
+    from pipeline.normalize import domain_frames
+    from tools.corpus.scan import ScanSettings, scan_pdf
+
+    scan = scan_pdf(SAMPLES / "pdf" / "gov" / "vinhlong-33-2022.pdf", tmp_path / "scan.pdf", [1],
+                    ScanSettings(dpi=200, seed=1))
+    doc = extract_document(scan, ocr=OcrSettings(workers=1))
+    assert doc.pages[0].kind == "image_only" and doc.pages[0].is_ocr
+    assert [t.method for t in doc.tables] == ["ocr"]
+    assert all(c.is_ocr and c.confidence is not None for c in doc.tables[0].cells if c.text)
+    ours = {(_n(r["item_text"]), _n(r["value_raw"]), _unit(r["unit_raw"]))
+            for r in domain_frames(doc)["norm_items"].to_dict("records")}
+    truth = truth_records("gov", "vinhlong-33-2022", 1)
+    assert len(truth) == 6
+    assert {(_n(t["item_text"]), _n(t["value_raw"]), _unit(t["unit_raw"])) for t in truth} <= ours
