@@ -8,8 +8,8 @@ over the text, a blue signature) is the first pages of a sample PDF. Truth: the 
 whole pipeline (``extract_document`` with OCR, ``domain_frames``); beside it, the original cut to
 the same pages (text layer), so OCR errors are told apart from extraction errors.
 
-A truth record is paired with ours in document order by item text (similarity >= 0.85 after
-NFC and whitespace folding); exact = same ``value_raw`` and the same canonical unit. Errors are
+A truth record is paired with the first of ours ahead of the last pair, in document order, whose
+item text is similar (>= 0.85 after NFC and whitespace folding); exact = same ``value_raw`` and the same canonical unit. Errors are
 listed by kind: missing (no record with that item), value, unit, value+unit.
 """
 
@@ -76,12 +76,12 @@ def score(truth: list[dict], ours: list[dict]) -> dict[str, Any]:
     exact = 0
     for t in truth:
         ti = _n(t["item_text"]).casefold()
-        best, best_k = 0.0, None
+        best_k = None  # the FIRST record ahead with a similar item (items repeat across periods)
         for k in range(j, min(len(ours), j + 25)):
-            r = difflib.SequenceMatcher(None, ti, _n(ours[k]["item_text"]).casefold()).ratio()
-            if r > best:
-                best, best_k = r, k
-        if best_k is None or best < MIN_ITEM_SIMILARITY:
+            if difflib.SequenceMatcher(None, ti, _n(ours[k]["item_text"]).casefold()).ratio() >= MIN_ITEM_SIMILARITY:
+                best_k = k
+                break
+        if best_k is None:
             kinds["missing"] += 1
             errors.append(f"missing: {t['item_text']!r} ({t['value_raw']} {t['unit_raw']})")
             continue

@@ -47,6 +47,8 @@ OCR_VERSION = "ocr-1"  # bump when the output of the same settings on the same i
 # bold: strokes this much thicker than the page's median (measured on the real scans: regular
 # Times 3.3-3.6 px at 300 dpi, bold 4.4-4.7 px)
 BOLD_STROKE_RATIO = 1.2
+TEXT_MAX_GRAY = 70  # pixels darker than this are text, however tinted
+RIM_MIN_GRAY = 150  # around whitened seal ink, pixels lighter than this are its rim, darker ones text
 OCR_KINDS = frozenset({"image_only"})  # page kinds read by OCR when the triage module is absent
 
 
@@ -180,6 +182,14 @@ def drop_colour(rgb: np.ndarray, margin: int, red: bool = True, blue: bool = Fal
     if blue:
         coloured |= (b - np.maximum(r, g)) > margin
     gray = (0.299 * r + 0.587 * g + 0.114 * b).astype(np.uint8)
+    coloured &= gray > TEXT_MAX_GRAY  # black text under the ink, tinted by JPEG's colour blur, is kept
+    if coloured.any():
+        import cv2
+
+        # the anti-aliased rim of a stroke is a paler tint that misses the margin: whiten the light
+        # pixels around coloured ones too (dark pixels there are text under the ink: kept)
+        rim = cv2.dilate(coloured.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+        coloured |= rim & (gray > RIM_MIN_GRAY)
     gray[coloured] = 255
     return gray
 
@@ -298,7 +308,9 @@ def find_image_tables(gray: np.ndarray, dpi: int) -> tuple[list[ImageGrid], np.n
     vmask, vlines = find_lines(thr, direction="vertical", line_scale=40)
     hmask, hlines = find_lines(thr, direction="horizontal", line_scale=40)
     mask = np.maximum(vmask, hmask)
-    tol = max(3, int(dpi / 40))  # ~2 pt: one ruling drawn as two strokes is one boundary
+    # ~5 pt: one ruling drawn as two strokes, or a ruling whose joints drift on a page scanned a little
+    # askew, is one boundary (no column or row of a printed table is this narrow)
+    tol = max(3, int(dpi / 15))
     grids: list[ImageGrid] = []
     for (x0, y1, x1, y0), joints in find_joints(find_contours(vmask, hmask), vmask, hmask).items():
         if len(joints) < 6:
@@ -308,7 +320,7 @@ def find_image_tables(gray: np.ndarray, dpi: int) -> tuple[list[ImageGrid], np.n
         if len(xs) < 3 or len(ys) < 2:  # two columns at least (a framed paragraph is not a table)
             continue
         flags = []
-        pad = max(2, tol // 2)
+        pad = tol  # a ruling is looked for as far as its joints may drift
         for r in range(len(ys) - 1):
             row = []
             for c in range(len(xs) - 1):
@@ -384,7 +396,8 @@ def _stroke_width(ink: np.ndarray, box: tuple[int, int, int, int]) -> float:
 
 
 def words_to_lines(words: Sequence[_Word], page: int, px_to_pt: float, ink: np.ndarray | None = None,
-                   bold_ratio: float | None = None, gap_ratio: float = 0.9) -> list[Line]:
+                   bold_ratio: float | None = None, gap_ratio: float = 0.9,
+                   ref_stroke: float | None = None) -> list[Line]:
     """Tesseract's words grouped by its own (block, paragraph, line) → ``Line``s in points."""
     groups: dict[tuple[int, int, int], list[_Word]] = {}
     for w in words:
@@ -411,7 +424,8 @@ def words_to_lines(words: Sequence[_Word], page: int, px_to_pt: float, ink: np.n
         raw.append((key, ws, box, height, stroke))
     bold_ratio = BOLD_STROKE_RATIO if bold_ratio is None else bold_ratio
     strokes = [r[4] for r in raw if r[4] > 0]
-    median_stroke = statistics.median(strokes) if strokes else 0.0
+    # the page's regular stroke: given (all words of the page, tables included) or this text's median
+    median_stroke = ref_stroke if ref_stroke else statistics.median(strokes) if strokes else 0.0
     lines = []
     for _key, ws, box, height, stroke in raw:
         text = fix_text(" ".join(w.text for w in ws))
@@ -548,16 +562,16 @@ def ocr_image(rgb: np.ndarray, page: int, s: OcrSettings) -> OcrPage:
     else:
         outside = gray
     words = tesseract_words(outside, s)
-    lines = words_to_lines(words, page, px_to_pt, ink)
-    strokes = [_stroke_width(ink, (w.x0, w.y0, w.x1, w.y1)) for w in words[:400]]
     cell_words = [ocr_cells(gray, g, s) for g in grids]
-    if not strokes:
-        strokes = [_stroke_width(ink, (w.x0, w.y0, w.x1, w.y1)) for cw in cell_words for ws in cw.values()
-                   for w in ws][:400]
-    bold_stroke = BOLD_STROKE_RATIO * statistics.median(strokes) if strokes else 0.0
+    all_words = words + [w for cw in cell_words for ws in cw.values() for w in ws]
+    # the regular stroke of the page, over its words (body and cells): a page whose few body lines
+    # are all headings still tells them from its table text
+    strokes = [_stroke_width(ink, (w.x0, w.y0, w.x1, w.y1)) for w in all_words[:600]]
+    ref = statistics.median(strokes) if strokes else 0.0
+    lines = words_to_lines(words, page, px_to_pt, ink, ref_stroke=ref)
+    bold_stroke = BOLD_STROKE_RATIO * ref
     fragments = [words_to_fragment(g, cw, page, px_to_pt, ink, bold_stroke) for g, cw in zip(grids, cell_words,
                                                                                              strict=True)]
-    all_words = words + [w for cw in cell_words for ws in cw.values() for w in ws]
     conf = sum(w.conf for w in all_words) / len(all_words) / 100.0 if all_words else 0.0
     return OcrPage(page, lines, fragments, round(conf, 3), len(all_words), round(time.perf_counter() - t0, 3),
                    skew_deg=round(skew, 2))
