@@ -57,11 +57,12 @@ def truth_records(style: str, doc: str, last_page: int) -> list[dict]:
     return [r for r in truth["records"]["norm_items"] if r["table_index"] in inside]
 
 
-def pipeline_records(pdf: Path, cache_root: Path | None) -> tuple[list[dict], dict]:
+def pipeline_records(pdf: Path, cache_root: Path | None, settings=None) -> tuple[list[dict], dict]:  # noqa: ANN001
     from extractors.document import extract_document
+    from extractors.ocr import OcrSettings
     from pipeline.normalize import domain_frames
 
-    doc = extract_document(pdf, cache_root=cache_root)
+    doc = extract_document(pdf, cache_root=cache_root, ocr=settings or OcrSettings())
     frames = domain_frames(doc)
     info = {"ocr_seconds": doc.ocr_seconds, "ocr_pages": sum(p.is_ocr for p in doc.pages),
             "tables": len(doc.tables)}
@@ -113,7 +114,7 @@ def _cut(src: Path, last_page: int, out: Path) -> Path:
     return out
 
 
-def scan_scores(variants=VARIANTS, build: Path = BUILD) -> dict[str, Any]:  # noqa: ANN001
+def scan_scores(variants=VARIANTS, build: Path = BUILD, settings=None) -> dict[str, Any]:  # noqa: ANN001
     out: dict[str, Any] = {"variants": {}}
     tot = Counter()
     with tempfile.TemporaryDirectory() as tmp:
@@ -124,7 +125,7 @@ def scan_scores(variants=VARIANTS, build: Path = BUILD) -> dict[str, Any]:  # no
                 scan_pdf(src, scan, list(range(1, last + 1)), ScanSettings(dpi=dpi, seed=last))
             truth = truth_records(style, doc, last)
             t0 = time.perf_counter()
-            ours, info = pipeline_records(scan, None)
+            ours, info = pipeline_records(scan, None, settings)
             seconds = time.perf_counter() - t0
             text_layer, _ = pipeline_records(_cut(src, last, Path(tmp) / f"{style}-{doc}.pdf"), None)
             s_ocr, s_text = score(truth, ours), score(truth, text_layer)
