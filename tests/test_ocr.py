@@ -138,7 +138,7 @@ def test_cells_of_an_image_table_are_read_inside_their_boxes():
     gray = np.asarray(img)
     grids, _mask = ocr.find_image_tables(gray, dpi=300)
     assert len(grids) == 1
-    frag = ocr.words_to_fragment(grids[0], ocr.ocr_cells(gray, grids[0], OcrSettings()), 1, 72 / 300)
+    frag = ocr.words_to_fragment(grids[0], ocr.ocr_cells(gray, grids[0], OcrSettings(dpi=300)), 1, 72 / 300)
     got = [[c.text for c in frag.cells if c.row == r] for r in range(frag.n_rows)]
     assert got == [list(row) for row in rows]
     assert all(c.confidence and c.confidence > 0.5 for c in frag.cells)
