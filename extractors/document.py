@@ -13,6 +13,8 @@ from pathlib import Path
 
 from extractors.annotations import meta_page_lines
 from extractors.model import Document, Line, PageText, Table, TableFragment
+from extractors.ocr import image_cover_share, needs_ocr, ocr_pages
+from extractors.ocr_image import OcrSettings
 from extractors.stitch import append_fragment, continues, finish, new_table
 from extractors.structure import classify, extract_meta, find_heading_lines
 from extractors.tables import find_page_tables
@@ -20,8 +22,9 @@ from extractors.text import chars_to_lines, inside, repeated_margin_texts, split
 from pipeline.core.errors import CorruptPdf, EncryptedPdf, NotAPdf, PageLimitExceeded
 from pipeline.core.vocabulary import BASIS_MARKER
 
-PARSER_VERSION = "extract-2"  # 2: masthead and signer columns in documents
+PARSER_VERSION = "extract-3"  # 2: masthead and signer columns in documents; 3: image-only pages read by OCR
 DEFAULT_MAX_PAGES = 2000
+IMAGE_PAGE_SHARE = 0.5  # a page without text whose images cover at least this share of it is a scan
 _BASIS_LINE = re.compile(rf"^\(?\s*({BASIS_MARKER})\s*:?\s*\S")
 
 
@@ -75,8 +78,8 @@ def _read_pages(path: Path, max_pages: int) -> list[_PageResult]:
             frags = find_page_tables(path, page.page_number, h, chars, page.edges) if chars else []
             outside = [c for c in chars if not any(inside(c, f.bbox, pad=1.0) for f in frags)]
             lines = chars_to_lines(outside, page.page_number)
-            n_images = len(page.images)
-            kind = "table" if frags else "text" if chars else ("image_only" if n_images else "blank")
+            kind = "table" if frags else "text" if chars else (
+                "image_only" if image_cover_share(page.images, w, h) >= IMAGE_PAGE_SHARE else "blank")
             pt = PageText(page.page_number, w, h, rotation, "landscape" if w > h else "portrait", kind,
                           len(chars), sum(len(ln.text.split()) for ln in lines))
             meta = meta_page_lines(page, chars, sum(r.meta_lines is not None for r in results) < 6)
@@ -85,11 +88,23 @@ def _read_pages(path: Path, max_pages: int) -> list[_PageResult]:
     return results
 
 
-def extract_document(path: Path, max_pages: int = DEFAULT_MAX_PAGES) -> Document:
+def extract_document(path: Path, max_pages: int = DEFAULT_MAX_PAGES, ocr: OcrSettings | None = OcrSettings(),
+                     cache_root: Path | str | None = None) -> Document:
+    """``ocr=None`` leaves pages without a usable text layer unread; ``cache_root`` is the data
+    dir whose ``cache/ocr`` keeps OCR results (None: no OCR cache)."""
     path = Path(path)
     check_pdf_bytes(path)
     sha = sha256_file(path)
     results = _read_pages(path, max_pages)
+    # ---- pages a person can read but the text layer cannot: OCR (extractors.ocr) ---------------
+    ocr_run = ocr_pages(path, [r.page.page for r in results if needs_ocr(r.page.kind)], ocr, cache_root) \
+        if ocr is not None else None
+    for r in results:
+        got = ocr_run.pages.get(r.page.page) if ocr_run else None
+        if got is not None:
+            r.lines, r.fragments = got.lines, got.fragments
+            r.meta_lines = list(got.lines)  # the masthead and signature readers read the OCR'd lines
+            r.page.is_ocr, r.page.ocr_confidence, r.page.n_words = True, got.confidence, got.n_words
     repeated = repeated_margin_texts([(r.page.height, r.lines) for r in results])
     body_lines: list[Line] = []
     items: list[tuple[int, float, str, object]] = []  # (page, top, kind, obj) in reading order
@@ -152,6 +167,7 @@ def extract_document(path: Path, max_pages: int = DEFAULT_MAX_PAGES) -> Document
                         results[0].meta_lines if results else None,
                         [r.meta_lines for r in results if r.meta_lines],
                         results[0].page.width if results else None)
-    image_pages = sum(r.page.kind == "image_only" for r in results)
+    unread = sum(needs_ocr(r.page.kind) and not r.page.is_ocr for r in results)
     return Document(sha, path.name, path.stat().st_size, len(results), meta, [r.page for r in results], headings,
-                    tables, warnings=[f"{image_pages} page(s) without a text layer"] if image_pages else [])
+                    tables, warnings=[f"{unread} page(s) without a usable text layer, not read"] if unread else [],
+                    ocr_seconds=ocr_run.seconds if ocr_run else 0.0)

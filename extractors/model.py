@@ -16,6 +16,8 @@ class Line:
     size: float  # median font size
     bold: bool  # most characters bold
     italic: bool = False
+    is_ocr: bool = False  # read by OCR from the page image, not from the text layer
+    confidence: float | None = None  # OCR: mean word confidence 0-1; None for the text layer
 
 
 @dataclass
@@ -32,6 +34,8 @@ class PageText:
     footer: str | None = None
     page_label: str | None = None
     lines: list[Line] = field(default_factory=list)  # body lines outside tables, reading order
+    is_ocr: bool = False  # the page's lines and tables were read by OCR from its image
+    ocr_confidence: float | None = None  # OCR: mean word confidence 0-1
 
 
 @dataclass
@@ -44,6 +48,8 @@ class Cell:
     page: int
     bbox: BBox
     bold: bool = False
+    is_ocr: bool = False  # read by OCR from the page image
+    confidence: float | None = None  # OCR: mean word confidence 0-1; None for the text layer
 
 
 @dataclass
@@ -145,3 +151,4 @@ class Document:
     tables: list[Table]
     # body text blocks in reading order, with the index of the table that follows, for structure
     warnings: list[str] = field(default_factory=list)
+    ocr_seconds: float = 0.0  # wall time spent reading pages by OCR (0 when none, or all from the cache)

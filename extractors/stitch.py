@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from extractors.model import Cell, Table, TableFragment
 from extractors.text import join_wrapped
@@ -119,7 +120,7 @@ def _is_continuation_text(text: str) -> bool:
 
 def append_fragment(table: Table, frag: TableFragment) -> None:
     """Stitch ``frag`` below ``table`` (mutates ``table``)."""
-    cells = [Cell(c.row, c.col, c.rs, c.cs, c.text, c.page, c.bbox, c.bold) for c in frag.cells]
+    cells = [replace(c) for c in frag.cells]  # copies: every field, OCR provenance included
     # put both on the finer of the two column grids
     shift = frag.col_edges[0] - table.col_edges[0]
     frag_edges = [e - shift for e in frag.col_edges]
@@ -217,7 +218,7 @@ def continues(table: Table, frag: TableFragment) -> bool:
 
 def new_table(index: int, frag: TableFragment) -> Table:
     nh = count_header_rows(frag)
-    cells = [Cell(c.row, c.col, c.rs, c.cs, c.text, c.page, c.bbox, c.bold) for c in frag.cells]
+    cells = [replace(c) for c in frag.cells]  # copies: every field, OCR provenance included
     return Table(index, [frag], frag.n_rows, frag.n_cols, nh, cells, [], frag.method, frag.confidence,
                  col_edges=list(frag.col_edges))
 

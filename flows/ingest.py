@@ -150,7 +150,8 @@ def _summary_markdown(outcome: lib.RunOutcome, where: str) -> str:
     t = outcome.totals()
     lines = [f"Run `{outcome.run_id}`: {t['documents']} documents, {t['published']} published, "
              f"{t['rejects']} rejected; {t['pages']} pages, {t['tables']} tables, {t['records']} records; "
-             f"{t['cached']} from cache; {t['seconds']} s of document work; extraction on {where}."]
+             f"{t['cached']} from cache; {t['seconds']} s of document work ({t['ocr_seconds']} s OCR); "
+             f"extraction on {where}."]
     lines += [f"- rejected {line}" for line in outcome.reject_lines()]
     return "\n".join(lines)
 

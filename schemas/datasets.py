@@ -13,14 +13,14 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in [
                "doc_type", "issuer", "province", "place", "signing_date", "effective_date", "subject", "doc_type_code",
                "issuer_raw", "parent_body", "parent_body_raw", "date_raw", "parent_doc_number", "parent_doc_number_raw",
                "signer_authority", "signer_title", "signer_name", "esign_stamp_raw", "n_tables", "n_image_pages",
-               "parser_version", "extracted_at"),
+               "n_ocr_pages", "ocr_seconds", "parser_version", "extracted_at"),
         primary_key=("doc_sha256",),
     ),
     Dataset(
         "pages",
         "One row per page: geometry, orientation, kind (text/table/image-only), furniture and body text.",
         fields("doc_sha256", "page", "width_pt", "height_pt", "rotation", "orientation", "page_kind", "n_chars",
-               "n_words", "header_text", "footer_text", "page_label", "body_text"),
+               "n_words", "header_text", "footer_text", "page_label", "body_text", "is_ocr", "ocr_confidence"),
         primary_key=("doc_sha256", "page"),
     ),
     Dataset(
@@ -43,7 +43,7 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in [
         "Every grid position of every table: text (NFC), spans, header flag, page and bbox. Positions covered by "
         "a merged cell repeat its text with is_anchor = false, so each row sees the value it inherits.",
         fields("doc_sha256", "table_index", "row", "col", "row_span", "col_span", "is_anchor", "anchor_row",
-               "anchor_col", "is_header", "row_kind", "text", "page", "bbox"),
+               "anchor_col", "is_header", "row_kind", "text", "page", "bbox", "is_ocr", "ocr_confidence"),
         primary_key=("doc_sha256", "table_index", "row", "col"),
     ),
     Dataset(

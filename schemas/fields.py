@@ -61,8 +61,13 @@ FIELDS: dict[str, Field] = {f.name: f for f in [
                                    "ký: 2026-05-13T14:41:57+07:00'), kept apart: on an attachment it is the number and "
                                    "time of the document it was signed with, not the attachment's own."),
     F("n_tables", "int", "Number of stitched tables found."),
-    F("n_image_pages", "int", "Pages without a text layer (need OCR; reported, not read)."),
+    F("n_image_pages", "int", "Pages without a text layer (image only); read by OCR unless it was turned off."),
     F("extracted_at", "timestamp", "When the extraction ran (UTC)."),
+    F("n_ocr_pages", "int", "Pages read by OCR from their image (no usable text layer)."),
+    F("ocr_seconds", "float", "Wall time spent on OCR for this document (0 when every page came from the OCR cache).",
+      unit="s"),
+    F("is_ocr", "bool", "The text was read by OCR from the page image, not from the PDF's text layer."),
+    F("ocr_confidence", "float", "OCR only: Tesseract's mean word confidence, 0-1 (null for the text layer)."),
     # ---- pages --------------------------------------------------------------------------------
     F("width_pt", "float", "Page width.", unit="pt"),
     F("height_pt", "float", "Page height.", unit="pt"),
@@ -91,8 +96,9 @@ FIELDS: dict[str, Field] = {f.name: f for f in [
     F("n_rows", "int", "Rows in the stitched table, header rows included."),
     F("n_cols", "int", "Columns in the table grid."),
     F("n_header_rows", "int", "Leading rows recognized as header rows."),
-    F("method", "string", "How the table was found: lattice (ruled), stream (unruled) or pdfplumber.",
-      enum=("lattice", "stream", "pdfplumber")),
+    F("method", "string", "How the table was found: lattice (ruled), stream (unruled), pdfplumber, or ocr "
+                          "(ruling lines found in a scanned page's image, cells read by OCR).",
+      enum=("lattice", "stream", "pdfplumber", "ocr")),
     F("heading_path", "list_string", "Heading texts the table sits under, from the top down."),
     F("heading_ref", "int", "heading_index of the nearest heading above the table; null if none."),
     F("header_cells", "list_string", "Header text per column (header rows joined with ' | ')."),

@@ -10,7 +10,7 @@ import pytest
 
 from extractors.document import PARSER_VERSION, extract_document
 from pipeline.records.datasets import document_frames
-from pipeline.sources import cache
+from pipeline.core import cache
 
 SHA = "0123456789abcdef" * 4
 PDF = Path(__file__).resolve().parent.parent / "data" / "samples" / "pdf" / "compact" / "daklak-2026-letter.pdf"

@@ -3,6 +3,8 @@
 #   bash tools/bootstrap.sh          # virtual environment + the project and its dependencies
 #   bash tools/bootstrap.sh --test   # the same, plus what the test suite needs beyond Python:
 #                                    # Debian's chromium (the HTML report is checked in a real browser)
+# Both install Debian's Tesseract with its Vietnamese model (scanned pages are read by OCR; nothing
+# is downloaded at run time).
 # Idempotent: a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +17,12 @@ if ! .venv/bin/python -c "import pipeline, extractors, camelot, prefect, deltala
   .venv/bin/pip install -q --upgrade pip
   .venv/bin/pip install -q -e ".[dev]"
   touch .venv/.installed
+fi
+if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx vie; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq tesseract-ocr tesseract-ocr-vie >/dev/null
 fi
 if [ "${1:-}" = "--test" ] && ! command -v chromium >/dev/null 2>&1; then
   SUDO=""

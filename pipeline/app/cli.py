@@ -192,7 +192,8 @@ def _report(outcome, data_dir: Path, prefect: bool = False) -> None:  # noqa: AN
     for r in outcome.rejected:
         rej = r.reject or {}
         typer.echo(f"rejected {r.entry_id}  {rej.get('error_code')}: {rej.get('message')}", err=True)
-    typer.echo(f"run {outcome.run_id}: {len(outcome.published)} published, {len(outcome.rejected)} rejected")
+    typer.echo(f"run {outcome.run_id}: {len(outcome.published)} published, {len(outcome.rejected)} rejected, "
+               f"{outcome.totals()['ocr_seconds']} s of OCR")
     if prefect:
         typer.echo("reports: Prefect artifacts ingest-summary, ingest-quality-checks, ingest-release-diff "
                    "(prefect artifact ls); rejected documents: load(\"rejects\")")

@@ -36,13 +36,14 @@ def document_frames(doc: Document, source: str, extracted_at: datetime | None = 
         "parent_doc_number_raw": m.parent_doc_number_raw, "signer_authority": m.signer_authority,
         "signer_title": m.signer_title, "signer_name": m.signer_name, "esign_stamp_raw": m.esign_stamp_raw,
         "n_tables": len(doc.tables), "n_image_pages": sum(p.kind == "image_only" for p in doc.pages),
+        "n_ocr_pages": sum(p.is_ocr for p in doc.pages), "ocr_seconds": doc.ocr_seconds,
         "parser_version": PARSER_VERSION, "extracted_at": at,
     }]
     pages = [{
         "doc_sha256": doc.sha256, "page": p.page, "width_pt": p.width, "height_pt": p.height, "rotation": p.rotation,
         "orientation": p.orientation, "page_kind": p.kind, "n_chars": p.n_chars, "n_words": p.n_words,
         "header_text": p.header, "footer_text": p.footer, "page_label": p.page_label,
-        "body_text": "\n".join(lines_to_paragraphs(p.lines)),
+        "body_text": "\n".join(lines_to_paragraphs(p.lines)), "is_ocr": p.is_ocr, "ocr_confidence": p.ocr_confidence,
     } for p in doc.pages]
     headings = [{
         "doc_sha256": doc.sha256, "heading_index": h.index, "parent_index": h.parent, "kind": h.kind,
@@ -80,7 +81,8 @@ def document_frames(doc: Document, source: str, extracted_at: datetime | None = 
                     "doc_sha256": doc.sha256, "table_index": t.index, "row": r, "col": col,
                     "row_span": c.rs, "col_span": c.cs, "is_anchor": anchor, "anchor_row": c.row,
                     "anchor_col": c.col, "is_header": r < t.n_header_rows, "row_kind": t.row_kinds[r],
-                    "text": c.text, "page": c.page, "bbox": list(c.bbox),
+                    "text": c.text, "page": c.page, "bbox": list(c.bbox), "is_ocr": c.is_ocr,
+                    "ocr_confidence": c.confidence,
                 })
     return {
         "documents": frame("documents", documents),

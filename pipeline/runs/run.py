@@ -36,7 +36,7 @@ import pandas as pd
 from extractors.document import DEFAULT_MAX_PAGES, PARSER_VERSION, extract_document
 from pipeline.core.errors import ExtractionFailed, PipelineError
 from pipeline.records.datasets import document_frames, reject_frame
-from pipeline.sources import cache
+from pipeline.core import cache
 from pipeline.sources.fetch import DEFAULT_SETTINGS, FetchSettings, fetch
 from pipeline.sources.manifest import ManifestEntry, entries_from_args, is_url
 from pipeline.sources.rawstore import RawRecord, raw_path
@@ -50,13 +50,15 @@ RECORD_DATASETS = ("norm_items", "plan_tasks", "budget_lines", "schedule_marks",
                    "amendments")
 
 
-def document_datasets(path: Path, source: str, max_pages: int = DEFAULT_MAX_PAGES) -> dict[str, pd.DataFrame]:
-    """Every dataset's rows for one PDF: extraction, domain records, legal references."""
+def document_datasets(path: Path, source: str, max_pages: int = DEFAULT_MAX_PAGES,
+                      data_dir: Path | str | None = None) -> dict[str, pd.DataFrame]:
+    """Every dataset's rows for one PDF: extraction, domain records, legal references. OCR'd
+    pages are cached under ``data_dir`` (when given)."""
     # imported here, not at the top: they load the spaCy pipeline, which fetching does not need
     from pipeline.records.amendments import legal_frames
     from pipeline.records.domain import domain_frames
 
-    doc = extract_document(path, max_pages=max_pages)
+    doc = extract_document(path, max_pages=max_pages, cache_root=data_dir)
     frames = document_frames(doc, source)
     frames.update(domain_frames(doc))
     frames.update(legal_frames(doc))
@@ -85,6 +87,14 @@ class DocResult:
 def resolve_entries(args: Iterable[str], cwd: Path | None = None) -> list[ManifestEntry]:
     """Manifest files, PDF paths, folders and URLs → manifest entries."""
     return entries_from_args([str(a) for a in args], cwd=cwd)
+
+
+def _ocr_seconds(frames: Mapping[str, pd.DataFrame] | None) -> float:
+    """OCR wall time of a document, from its documents row (0 for a cached or scan-free one)."""
+    docs = (frames or {}).get("documents")
+    if docs is None or "ocr_seconds" not in docs or docs.empty:
+        return 0.0
+    return round(float(docs["ocr_seconds"].fillna(0).sum()), 2)
 
 
 def fetch_entry(entry: ManifestEntry, data_dir: Path | str = "data",
@@ -118,7 +128,7 @@ def extract_entry(entry: ManifestEntry, sha256: str, data_dir: Path | str = "dat
     cached = False
     try:
         def compute() -> dict[str, pd.DataFrame]:
-            return document_datasets(path, entry.source, max_pages)
+            return document_datasets(path, entry.source, max_pages, data_dir)
 
         if use_cache:
             hit = cache.get(CACHE_STAGE, sha256, PARSER_VERSION, data_dir)
@@ -220,6 +230,7 @@ class RunOutcome:
                          "fetch_s": round(r.timings.get("fetch", 0.0), 2),
                          "extract_s": round(r.timings.get("extract", 0.0), 2),
                          "validate_s": round(r.timings.get("validate", 0.0), 2),
+                         "ocr_s": _ocr_seconds(r.frames),  # part of extract_s
                          "seconds": round(r.seconds, 2)})
         return rows
 
@@ -229,6 +240,7 @@ class RunOutcome:
         return {"documents": len(rows), "published": len(self.published), "rejects": len(self.rejected),
                 "pages": sum(r["pages"] for r in rows), "tables": sum(r["tables"] for r in rows),
                 "records": sum(r["records"] for r in rows), "cached": sum(bool(r["cached"]) for r in rows),
+                "ocr_seconds": round(sum(r["ocr_s"] for r in rows), 2),
                 "seconds": round(sum(r["seconds"] for r in rows), 2)}
 
     def reject_lines(self) -> list[str]:

@@ -1,0 +1,296 @@
+"""Page images for OCR: the settings, rendering with pypdfium2, cleaning (red seal ink whitened,
+deskew) and the ruling lines of tables found in the image with camelot's own image helpers.
+Pure functions over numpy images, except ``render_page`` (reads the PDF). ``extractors.ocr``
+runs Tesseract over what this module prepares."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from extractors.model import Line, TableFragment
+
+TEXT_MAX_GRAY = 70  # pixels darker than this are text, however tinted
+RIM_MIN_GRAY = 150  # around whitened seal ink, pixels lighter than this are its rim, darker ones text
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    """How pages are OCR'd. Defaults are the measured best (``python -m bench.ocr --variants --scans``,
+    results in docs/ocr-benchmark.md). On three transcribed real pages, mean char accuracy:
+    200 dpi 0.961, 300 dpi 0.956, 400 dpi 0.957 (raw Tesseract 0.948-0.950); red ink dropped
+    +0.006 over raw; deskew neutral on real pages (they are straight) but needed for tables on
+    askew scans; denoise +0.002 char / -0.003 word (off); Otsu binarisation -0.001 (off);
+    ``Vietnamese`` script model 0.947, ``vie+Vietnamese`` 0.957 at 1.3x the time (``vie`` kept);
+    psm 4 = psm 3. Norm records on scanned sample pages: 0.826 at 200 dpi, 0.779 at 300 dpi."""
+
+    dpi: int = 200  # render resolution: best on real scans (mostly 200 dpi natively) and scanned tables
+    languages: str = "vie"  # Tesseract traineddata names joined by "+" ("vie", "script/Vietnamese")
+    psm: int = 3  # page segmentation: 3 = automatic (two-column mastheads need block analysis)
+    oem: int = 1  # OCR engine: 1 = LSTM only
+    drop_red: bool = True  # whiten red ink: seals stamped over the text and the signature block
+    drop_blue: bool = False  # whiten blue ink too (signatures; but numbers and days filled in by hand are blue)
+    colour_margin: int = 60  # a pixel is red (blue) when that channel exceeds both others by this
+    deskew: bool = True  # rotate the page straight when it is skewed by more than min_skew_deg
+    min_skew_deg: float = 0.15
+    max_skew_deg: float = 5.0  # larger estimates are not trusted (a stamp, a photo): no rotation
+    denoise: bool = False  # median filter against speckle
+    binarise: bool = False  # Otsu before Tesseract (Tesseract binarises internally)
+    tables: bool = True  # find ruled tables in the image
+    min_word_conf: float = 0.0  # words below this 0-100 confidence are dropped (0: keep all)
+    workers: int = 2  # processes over pages (the machine's cores); 1 runs in this process
+    timeout_s: float = 0.0  # Tesseract timeout per page, 0 = none
+
+    def __post_init__(self) -> None:
+        if not 72 <= self.dpi <= 600:
+            raise ValueError(f"OcrSettings.dpi must be within 72..600, got {self.dpi}")
+        if self.psm not in (1, 3, 4, 6, 11, 12):
+            raise ValueError(f"OcrSettings.psm must be a page-level mode (1, 3, 4, 6, 11, 12), got {self.psm}")
+        if self.oem not in (0, 1, 2, 3):
+            raise ValueError(f"OcrSettings.oem must be 0..3, got {self.oem}")
+        if not self.languages or any(not part for part in self.languages.split("+")):
+            raise ValueError(f"OcrSettings.languages must name traineddata joined by '+', got {self.languages!r}")
+        if not 0 <= self.min_word_conf <= 100:
+            raise ValueError(f"OcrSettings.min_word_conf must be within 0..100, got {self.min_word_conf}")
+        if self.workers < 1:
+            raise ValueError(f"OcrSettings.workers must be >= 1, got {self.workers}")
+        if not 0 <= self.min_skew_deg < self.max_skew_deg <= 45:
+            raise ValueError("OcrSettings needs 0 <= min_skew_deg < max_skew_deg <= 45")
+        if not 0 < self.colour_margin < 255:
+            raise ValueError(f"OcrSettings.colour_margin must be within 1..254, got {self.colour_margin}")
+
+    def key(self) -> str:
+        """What the cached result depends on (workers and timeout do not change the result)."""
+        d = asdict(self)
+        d.pop("workers")
+        d.pop("timeout_s")
+        return repr(sorted(d.items()))
+
+
+# ---------------------------------------------------------------------------------------------
+# rendering and preprocessing (pure functions over numpy images)
+# ---------------------------------------------------------------------------------------------
+
+def render_page(path: Path | str, page: int, dpi: int) -> np.ndarray:
+    """RGB image (H, W, 3, uint8) of 1-based ``page`` at ``dpi``."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        bitmap = pdf[page - 1].render(scale=dpi / 72.0)
+        img = bitmap.to_numpy()
+        mode = bitmap.mode
+    finally:
+        pdf.close()
+    if img.ndim == 2:
+        import cv2
+
+        return cv2.cvtColor(img, cv2.COLOR_GRAY2RGB)
+    if mode == "BGRA":
+        img = img[:, :, [2, 1, 0]]
+    elif mode == "BGR":
+        img = img[:, :, ::-1]
+    elif mode == "RGBA":
+        img = img[:, :, :3]
+    return np.ascontiguousarray(img[:, :, :3])
+
+
+def drop_colour(rgb: np.ndarray, margin: int, red: bool = True, blue: bool = False) -> np.ndarray:
+    """Grey image with red (and optionally blue) ink whitened: seals stamped over the text are
+    red, official text is black. A pixel is red (blue) when that channel exceeds both others by
+    ``margin``."""
+    r, g, b = (rgb[:, :, i].astype(np.int16) for i in range(3))
+    coloured = np.zeros(r.shape, bool)
+    if red:
+        coloured |= (r - np.maximum(g, b)) > margin
+    if blue:
+        coloured |= (b - np.maximum(r, g)) > margin
+    gray = (0.299 * r + 0.587 * g + 0.114 * b).astype(np.uint8)
+    coloured &= gray > TEXT_MAX_GRAY  # black text under the ink, tinted by JPEG's colour blur, is kept
+    if coloured.any():
+        import cv2
+
+        # the anti-aliased rim of a stroke is a paler tint that misses the margin: whiten the light
+        # pixels around coloured ones too (dark pixels there are text under the ink: kept)
+        rim = cv2.dilate(coloured.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+        coloured |= rim & (gray > RIM_MIN_GRAY)
+    gray[coloured] = 255
+    return gray
+
+
+def to_gray(rgb: np.ndarray) -> np.ndarray:
+    import cv2
+
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+
+
+def estimate_skew(gray: np.ndarray, max_deg: float) -> float:
+    """Skew of the text lines in degrees (positive: counter-clockwise), from the minimum-area
+    rectangles of the text lines smeared horizontally; 0.0 when no reliable estimate."""
+    import cv2
+
+    h, w = gray.shape
+    scale = 1000.0 / max(h, w)
+    small = cv2.resize(gray, (int(w * scale), int(h * scale)), interpolation=cv2.INTER_AREA)
+    ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+    smear = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (25, 1)))
+    contours, _ = cv2.findContours(smear, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    angles, weights = [], []
+    for c in contours:
+        (_cx, _cy), (cw, ch), angle = cv2.minAreaRect(c)
+        if cw < ch:
+            cw, ch, angle = ch, cw, angle - 90
+        if cw < 80 or ch < 3 or cw / ch < 8:  # text lines only: long and thin
+            continue
+        while angle > 45:  # OpenCV's convention changed across versions: fold into (-45, 45]
+            angle -= 90
+        while angle <= -45:
+            angle += 90
+        if abs(angle) <= max_deg:
+            angles.append(angle)
+            weights.append(cw)
+    if len(angles) < 5:
+        return 0.0
+    order = np.argsort(angles)
+    cum = np.cumsum(np.asarray(weights)[order])
+    median = float(np.asarray(angles)[order][np.searchsorted(cum, cum[-1] / 2)])
+    return -median  # minAreaRect angles grow clockwise in image coordinates
+
+
+def rotate(gray: np.ndarray, deg: float) -> np.ndarray:
+    import cv2
+
+    h, w = gray.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), -deg, 1.0)
+    return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_CUBIC, borderValue=255)
+
+
+def preprocess(rgb: np.ndarray, s: OcrSettings) -> tuple[np.ndarray, float]:
+    """The grey image Tesseract reads, and the skew (degrees) that was removed."""
+    import cv2
+
+    gray = drop_colour(rgb, s.colour_margin, s.drop_red, s.drop_blue) if s.drop_red or s.drop_blue \
+        else to_gray(rgb)
+    skew = 0.0
+    if s.deskew:
+        skew = estimate_skew(gray, s.max_skew_deg)
+        if abs(skew) >= s.min_skew_deg:
+            gray = rotate(gray, skew)
+        else:
+            skew = 0.0
+    if s.denoise:
+        gray = cv2.medianBlur(gray, 3)
+    if s.binarise:
+        gray = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
+    return gray, skew
+
+
+# ---------------------------------------------------------------------------------------------
+# tables in the image: camelot's line detection, our grid and spans
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class ImageGrid:
+    """One ruled table found in the image, in pixels."""
+
+    bbox: tuple[int, int, int, int]  # x0, y0, x1, y1
+    xs: list[int]  # column boundaries
+    ys: list[int]  # row boundaries
+    spans: list[tuple[int, int, int, int]]  # (row, col, row_span, col_span) anchors
+
+
+def _cluster(values: Sequence[float], tol: float) -> list[int]:
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [int(round(statistics.median(g))) for g in out]
+
+
+def _ruled(mask: np.ndarray, a: tuple[int, int], b: tuple[int, int], pad: int) -> bool:
+    """Is the segment a→b (axis-parallel, pixels) covered by the line mask for most of its length?"""
+    (x0, y0), (x1, y1) = a, b
+    if y0 == y1:
+        band = mask[max(0, y0 - pad):y0 + pad + 1, min(x0, x1):max(x0, x1) + 1]
+        cover = band.max(axis=0) > 0 if band.size else np.zeros(0, bool)
+    else:
+        band = mask[min(y0, y1):max(y0, y1) + 1, max(0, x0 - pad):x0 + pad + 1]
+        cover = band.max(axis=1) > 0 if band.size else np.zeros(0, bool)
+    return bool(cover.size) and float(cover.mean()) >= 0.7
+
+
+def find_image_tables(gray: np.ndarray, dpi: int) -> tuple[list[ImageGrid], np.ndarray]:
+    """Ruled tables in a grey page image, and the ruling mask (to erase before OCR)."""
+    from camelot.image_processing import adaptive_threshold, find_contours, find_joints, find_lines
+
+    from extractors.tables import grid_spans
+
+    bgr = np.dstack([gray, gray, gray])
+    _img, thr = adaptive_threshold(bgr, process_background=False, blocksize=15, c=-2)
+    vmask, vlines = find_lines(thr, direction="vertical", line_scale=40)
+    hmask, hlines = find_lines(thr, direction="horizontal", line_scale=40)
+    mask = np.maximum(vmask, hmask)
+    # ~5 pt: one ruling drawn as two strokes, or a ruling whose joints drift on a page scanned a little
+    # askew, is one boundary (no column or row of a printed table is this narrow)
+    tol = max(3, int(dpi / 15))
+    grids: list[ImageGrid] = []
+    for (x0, y1, x1, y0), joints in find_joints(find_contours(vmask, hmask), vmask, hmask).items():
+        if len(joints) < 6:
+            continue
+        xs = _cluster([j[0] for j in joints], tol)
+        ys = _cluster([j[1] for j in joints], tol)
+        if len(xs) < 3 or len(ys) < 2:  # two columns at least (a framed paragraph is not a table)
+            continue
+        flags = []
+        pad = tol  # a ruling is looked for as far as its joints may drift
+        for r in range(len(ys) - 1):
+            row = []
+            for c in range(len(xs) - 1):
+                left = _ruled(vmask, (xs[c], ys[r]), (xs[c], ys[r + 1]), pad)
+                right = _ruled(vmask, (xs[c + 1], ys[r]), (xs[c + 1], ys[r + 1]), pad)
+                top = _ruled(hmask, (xs[c], ys[r]), (xs[c + 1], ys[r]), pad)
+                bottom = _ruled(hmask, (xs[c], ys[r + 1]), (xs[c + 1], ys[r + 1]), pad)
+                row.append((left, right, top, bottom))
+            flags.append(row)
+        grids.append(ImageGrid((x0, y0, x1, y1), xs, ys, grid_spans(flags)))
+    del vlines, hlines
+    grids.sort(key=lambda g: g.bbox[1])
+    return grids, mask
+
+
+def erase_rulings(gray: np.ndarray, mask: np.ndarray, dpi: int) -> np.ndarray:
+    import cv2
+
+    k = max(1, int(dpi / 100))
+    grown = cv2.dilate(mask, np.ones((2 * k + 1, 2 * k + 1), np.uint8))
+    out = gray.copy()
+    out[grown > 0] = 255
+    return out
+
+
+@dataclass
+class OcrPage:
+    """One page read by OCR, in PDF points (top-left origin) like the text layer."""
+
+    page: int
+    lines: list[Line]
+    fragments: list[TableFragment]
+    confidence: float  # mean word confidence 0-1 (0 when no word was read)
+    n_words: int
+    seconds: float  # wall time spent on this page (0 when it came from the cache)
+    cached: bool = False
+    skew_deg: float = 0.0
+
+
+@dataclass
+class OcrRun:
+    """All OCR'd pages of a document, and what they cost."""
+
+    pages: dict[int, OcrPage] = field(default_factory=dict)
+    seconds: float = 0.0  # wall time of the whole OCR step (pool included)
