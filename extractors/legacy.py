@@ -1,0 +1,358 @@
+"""Legacy Vietnamese encodings (TCVN3/ABC, VNI, VIQR) → Unicode NFC, span by span.
+
+Before Unicode, Vietnamese documents were typed in 8-bit fonts that draw Vietnamese letters at the
+places of Latin-1 letters: a PDF made from them carries the font's bytes, and its text layer
+reads "ng©n hµng nhµ n−íc" for "ngân hàng nhà nước". No general PDF tool undoes this (pdfminer
+maps the bytes through the WinAnsi encoding the fonts declare), so this module does, with the
+conversion tables kept as data in ``schemas/encodings/``:
+
+* ``tcvn3.tsv``: TCVN 5712:1993 VN3 ("ABC"), one byte per letter. The capitals-only fonts
+  (``.VnTimeH`` and kin, family names ending in H) draw capitals from the same bytes as the
+  lower-case fonts; the table gives both.
+* ``vni.tsv``: VNI-Windows, a base letter followed by a mark byte.
+* ``viqr.tsv``: VIQR (RFC 1456), ASCII letters followed by ' ` ? ~ . ^ ( + marks.
+* ``text_layer_aliases.tsv``: characters a text layer gives for a legacy byte other than its
+  WinAnsi character (glyphs a producer re-encoded in a CID copy of the font).
+
+A span is converted when its font declares a legacy encoding by name (``.VnTime``, ``VnTimeH``,
+``VNI-Times``; subset prefixes "ABCDEF+" stripped, case-insensitive) and the conversion makes the
+text read better as Vietnamese (share of valid syllables, ``extractors.vietnamese``): a font with
+a legacy name that already holds Unicode is left alone. A page whose fonts declare nothing is
+converted when its text is not Vietnamese and a conversion makes it so (statistics alone; VIQR is
+only ever detected this way, and only where the converted text is clearly Vietnamese).
+
+Pure functions over pdfplumber's character dicts; the tables are read once.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from extractors.vietnamese import SyllableStats, is_valid_syllable, syllable_stats
+
+Char = dict[str, Any]
+ENCODINGS = ("tcvn3", "vni", "viqr")
+TABLES = Path(__file__).resolve().parent.parent / "schemas" / "encodings"
+
+_SUBSET = re.compile(r"^[A-Z]{6}\+")
+_STYLE = re.compile(r"(?:[,\-\s]?(?:Bold|Italic|Oblique|Regular|Roman|Normal|BoldItalic|PS|MT))+$", re.I)
+_TCVN3_NAME = re.compile(r"^\.?vn(?!i[-_\s])[a-z]", re.I)
+_VNI_NAME = re.compile(r"^vni[-_\s]?[a-z]", re.I)
+
+
+@dataclass(frozen=True)
+class LegacySettings:
+    """When a conversion is taken.
+
+    min_gain: a span whose font declares a legacy encoding is converted unless it reads better
+      as it is; a span whose font declares nothing is converted only when the share of valid
+      syllables rises by at least this much (0.3: mojibake scores near 0, Vietnamese above 0.8).
+    min_share: the converted text must reach this share of valid syllables to count as Vietnamese
+      when the decision rests on statistics alone.
+    min_tokens: fewer judged words than this are too few for a decision by statistics alone.
+    viqr_min_marked: share of word tokens that must carry VIQR marks before VIQR is tried.
+    """
+
+    min_gain: float = 0.3
+    min_share: float = 0.7
+    min_tokens: int = 8
+    viqr_min_marked: float = 0.2
+
+    def __post_init__(self) -> None:
+        if not (0 < self.min_gain <= 1 and 0 < self.min_share <= 1 and 0 < self.viqr_min_marked <= 1):
+            raise ValueError("LegacySettings shares must lie in (0, 1]")
+        if self.min_tokens < 1:
+            raise ValueError("LegacySettings.min_tokens must be at least 1")
+
+
+# ---- tables -------------------------------------------------------------------------------------
+def _read_tsv(name: str) -> list[dict[str, str]]:
+    rows = [ln for ln in (TABLES / name).read_text(encoding="utf-8").splitlines()
+            if ln and not ln.startswith("#")]
+    head = rows[0].split("\t")
+    return [dict(zip(head, r.split("\t"))) for r in rows[1:]]
+
+
+@dataclass(frozen=True)
+class Codec:
+    name: str
+    decode_lower: dict[str, str]  # text-layer sequence → Unicode (lower-case fonts)
+    decode_capital: dict[str, str]  # text-layer sequence → Unicode (capitals-only fonts)
+    encode: dict[str, tuple[str, bool]]  # Unicode letter → (text-layer sequence, needs capitals font)
+    max_len: int
+
+
+@lru_cache(maxsize=None)
+def codec(name: str) -> Codec:
+    if name == "tcvn3":
+        rows = _read_tsv("tcvn3.tsv")
+        lower = {r["text_layer"]: r["unicode"] for r in rows}
+        capital = {r["text_layer"]: r["capital_font"] for r in rows}
+        for a in _read_tsv("text_layer_aliases.tsv"):
+            if a["encoding"] == "tcvn3":
+                byte_char = bytes([int(a["code"], 16)]).decode("cp1252")
+                lower[a["text_layer"]] = lower[byte_char]
+                capital[a["text_layer"]] = capital[byte_char]
+        enc: dict[str, tuple[str, bool]] = {}
+        for r in rows:
+            enc.setdefault(r["unicode"], (r["text_layer"], False))
+        for r in rows:
+            enc.setdefault(r["capital_font"], (r["text_layer"], True))
+        return Codec(name, lower, capital, enc, 1)
+    if name in ("vni", "viqr"):
+        rows = _read_tsv(f"{name}.tsv")
+        table = {r["sequence"]: r["unicode"] for r in rows}
+        enc = {r["unicode"]: (r["sequence"], False) for r in rows}
+        if name == "vni":
+            # producers mix the case of base and mark ("Aù"); the base letter decides the case
+            for seq, u in list(table.items()):
+                if len(seq) == 2:
+                    table.setdefault(seq[0] + seq[1].swapcase(), u)
+        else:
+            table["Dd"] = "Đ"
+        return Codec(name, table, table, enc, max(len(s) for s in table))
+    raise KeyError(f"unknown legacy encoding {name!r}; known: {ENCODINGS}")
+
+
+# ---- font names ----------------------------------------------------------------------------------
+def base_font_name(fontname: str) -> str:
+    """Font name without the subset prefix ("AARIQC+.VnTime,Bold" → ".VnTime,Bold")."""
+    return _SUBSET.sub("", fontname or "")
+
+
+def declared_encoding(fontname: str) -> str | None:
+    """The legacy encoding a font declares by its name, or None."""
+    name = base_font_name(fontname)
+    if _VNI_NAME.match(name):
+        return "vni"
+    if _TCVN3_NAME.match(name):
+        return "tcvn3"
+    return None
+
+
+def is_capitals_font(fontname: str) -> bool:
+    """TCVN3 capitals-only fonts: the family name ends in H (.VnTimeH, .VnArialH,Bold, VnTimeHBold)."""
+    name = base_font_name(fontname).split(",")[0]
+    family = _STYLE.sub("", name)
+    return declared_encoding(name) == "tcvn3" and family.endswith("H")
+
+
+# ---- string conversion ----------------------------------------------------------------------------
+_VIQR_WORD = re.compile(r"[A-Za-z][A-Za-z(^+'`?~.]*")
+
+
+def _segments(text: str, c: Codec, capitals: bool) -> list[tuple[int, int, str]]:
+    """Greedy longest match: (start, end, Unicode) for every position of ``text``."""
+    table = c.decode_capital if capitals else c.decode_lower
+    out: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(text):
+        for n in range(min(c.max_len, len(text) - i), 0, -1):
+            u = table.get(text[i:i + n])
+            if u is not None:
+                out.append((i, i + n, u))
+                i += n
+                break
+        else:
+            ch = text[i]
+            out.append((i, i + 1, ch.upper() if capitals else ch))
+            i += 1
+    return out
+
+
+def _viqr_segments(text: str) -> list[tuple[int, int, str]]:
+    """VIQR words are converted only where the result is a valid syllable (a "?" or "." after a
+    word that would not make one stays punctuation)."""
+    c = codec("viqr")
+    out: list[tuple[int, int, str]] = []
+    pos = 0
+    for m in _VIQR_WORD.finditer(text):
+        out.extend((i, i + 1, text[i]) for i in range(pos, m.start()))
+        word = m.group(0)
+        stripped = word.rstrip("?.")
+        done = False
+        for w in dict.fromkeys((word, stripped)):
+            segs = _segments(w, c, False)
+            u = "".join(s[2] for s in segs)
+            if u != w and is_valid_syllable(u):
+                out.extend((m.start() + a, m.start() + b, s) for a, b, s in segs)
+                out.extend((m.start() + i, m.start() + i + 1, word[i]) for i in range(len(w), len(word)))
+                done = True
+                break
+        if not done:
+            out.extend((m.start() + i, m.start() + i + 1, word[i]) for i in range(len(word)))
+        pos = m.end()
+    out.extend((i, i + 1, text[i]) for i in range(pos, len(text)))
+    return out
+
+
+def decode(text: str, encoding: str, capitals: bool = False) -> str:
+    """Legacy text as a text layer gives it → Unicode NFC."""
+    segs = _viqr_segments(text) if encoding == "viqr" else _segments(text, codec(encoding), capitals)
+    return unicodedata.normalize("NFC", "".join(s[2] for s in segs))
+
+
+def encode(text: str, encoding: str) -> list[tuple[str, bool]]:
+    """Unicode → legacy text as runs of (text-layer string, needs the capitals-only font).
+
+    TCVN3 has no code for a capital with a tone mark: such letters go in a run for the capitals
+    font (``.VnTimeH``), as typists did. Characters without a code are kept as they are."""
+    c = codec(encoding)
+    runs: list[tuple[str, bool]] = []
+    for ch in unicodedata.normalize("NFC", text):
+        seq, cap = c.encode.get(ch, (ch, False))
+        if runs and runs[-1][1] == cap:
+            runs[-1] = (runs[-1][0] + seq, cap)
+        else:
+            runs.append((seq, cap))
+    return runs
+
+
+# ---- characters of a page --------------------------------------------------------------------------
+def stream_text(chars: Sequence[Char]) -> str:
+    """Characters in content-stream order joined into text, a space where the pen jumps (a new
+    line, a gap wider than a quarter of the font size, or a move backwards)."""
+    out: list[str] = []
+    prev: Char | None = None
+    for c in chars:
+        if prev is not None:
+            size = max(1.0, float(prev.get("size") or 1.0))
+            if abs(c["top"] - prev["top"]) > 0.5 * size or c["x0"] - prev["x1"] > 0.25 * size \
+                    or c["x0"] < prev["x0"] - 0.5 * size:
+                out.append(" ")
+        out.append(c["text"])
+        prev = c
+    return "".join(out)
+
+
+def _merge(group: Sequence[Char], text: str) -> Char:
+    c = dict(group[0])
+    c["text"] = text
+    if len(group) > 1:
+        c["x1"] = max(g["x1"] for g in group)
+        c["top"] = min(g["top"] for g in group)
+        c["bottom"] = max(g["bottom"] for g in group)
+        c["width"] = c["x1"] - c["x0"]
+        c["height"] = c["bottom"] - c["top"]
+    return c
+
+
+def convert_run(chars: Sequence[Char], encoding: str, capitals: bool = False) -> list[Char]:
+    """Convert one run of characters (one font) keeping geometry: a multi-character legacy
+    sequence (VNI base + mark, VIQR letter + marks) becomes one character spanning them."""
+    # a pdfplumber char may hold several code points (ligatures): index code points to chars
+    owner: list[int] = []
+    for k, c in enumerate(chars):
+        owner.extend([k] * len(c["text"]))
+    text = "".join(c["text"] for c in chars)
+    segs = _viqr_segments(text) if encoding == "viqr" else _segments(text, codec(encoding), capitals)
+    out: list[Char] = []
+    for a, b, u in segs:
+        ks = sorted(set(owner[a:b]))
+        if out and ks[0] == out[-1].get("_src"):  # same source char as the previous piece
+            out[-1]["text"] += u
+            continue
+        c = _merge([chars[k] for k in ks], u)
+        c["_src"] = ks[-1]
+        out.append(c)
+    for c in out:
+        c.pop("_src", None)
+        c["text"] = unicodedata.normalize("NFC", c["text"])
+    return out
+
+
+def font_runs(chars: Sequence[Char]) -> list[list[Char]]:
+    runs: list[list[Char]] = []
+    for c in chars:
+        if runs and runs[-1][0].get("fontname") == c.get("fontname"):
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    return runs
+
+
+def convert_chars(chars: Sequence[Char], plan: dict[str, str]) -> list[Char]:
+    """Convert every run whose font is in ``plan`` (font name → encoding); others stay."""
+    out: list[Char] = []
+    for run in font_runs(chars):
+        fn = run[0].get("fontname", "")
+        enc = plan.get(fn)
+        out.extend(convert_run(run, enc, enc == "tcvn3" and is_capitals_font(fn)) if enc else run)
+    return out
+
+
+# ---- decision -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LegacyDecision:
+    encoding: str | None  # tcvn3 | vni | viqr | None (Unicode or nothing to convert)
+    source: str | None  # "font name" | "statistics"
+    before: SyllableStats
+    after: SyllableStats
+    plan: dict[str, str] = field(default_factory=dict)  # font name → encoding to convert
+    kept: tuple[str, ...] = ()  # fonts declaring a legacy name but left alone (Unicode inside)
+
+    def describe(self) -> str:
+        b, a = self.before.share, self.after.share
+        fmt = (lambda s: "n/a" if s is None else f"{s:.2f}")
+        if self.encoding:
+            return (f"{self.encoding} by {self.source}: valid syllables {fmt(b)} as read, {fmt(a)} "
+                    f"converted ({self.after.n_tokens} words)")
+        if self.kept:
+            return (f"fonts {', '.join(self.kept)} declare a legacy encoding but hold Unicode "
+                    f"(valid syllables {fmt(b)} as read, {fmt(a)} converted)")
+        return ""
+
+
+def _share(s: SyllableStats) -> float:
+    return s.share if s.share is not None else 0.0
+
+
+def _viqr_marked(text: str) -> float:
+    words = _VIQR_WORD.findall(text)
+    if not words:
+        return 0.0
+    marked = sum(1 for w in words if re.search(r"[a-zA-Z][(^+'`?~][a-zA-Z'`?~.]?|dd", w.rstrip(".?")))
+    return marked / len(words)
+
+
+def detect(chars: Sequence[Char], settings: LegacySettings = LegacySettings()) -> LegacyDecision:
+    """Decide which runs of a page to convert, with the evidence (pure)."""
+    raw = stream_text(chars)
+    before = syllable_stats(raw)
+    fonts = dict.fromkeys(c.get("fontname", "") for c in chars)
+    declared = {fn: e for fn in fonts if (e := declared_encoding(fn))}
+    if declared:
+        plan: dict[str, str] = {}
+        kept: list[str] = []
+        for enc in dict.fromkeys(declared.values()):
+            group = {fn for fn, e in declared.items() if e == enc}
+            sub = [c for c in chars if c.get("fontname") in group]
+            b = syllable_stats(stream_text(sub))
+            a = syllable_stats(stream_text(convert_chars(sub, {fn: enc for fn in group})))
+            if b.share is not None and a.share is not None and b.share > a.share:
+                kept.extend(sorted({base_font_name(fn) for fn in group}))
+            else:
+                plan.update({fn: enc for fn in group})
+        after = syllable_stats(stream_text(convert_chars(chars, plan))) if plan else before
+        encs = sorted(set(plan.values()))
+        return LegacyDecision("+".join(encs) if encs else None, "font name" if plan else None,
+                              before, after, plan, tuple(kept))
+    # no font declares anything: statistics alone, only when the page does not read as Vietnamese
+    if before.n_tokens < settings.min_tokens or _share(before) >= settings.min_share:
+        return LegacyDecision(None, None, before, before)
+    best: LegacyDecision | None = None
+    candidates = ["tcvn3", "vni"] + (["viqr"] if _viqr_marked(raw) >= settings.viqr_min_marked else [])
+    for enc in candidates:
+        plan = {fn: enc for fn in fonts}
+        a = syllable_stats(stream_text(convert_chars(chars, plan)))
+        if a.n_tokens >= settings.min_tokens and _share(a) >= settings.min_share \
+                and _share(a) - _share(before) >= settings.min_gain \
+                and (best is None or _share(a) > _share(best.after)):
+            best = LegacyDecision(enc, "statistics", before, a, plan)
+    return best or LegacyDecision(None, None, before, before)
