@@ -17,6 +17,7 @@ from extractors.stitch import append_fragment, continues, finish, new_table
 from extractors.structure import classify, extract_meta, find_heading_lines
 from extractors.tables import find_page_tables
 from extractors.text import chars_to_lines, inside, repeated_margin_texts, split_furniture
+from extractors.triage import page_evidence, page_kind, read_chars, record_triage, triage_page, triage_warnings
 from pipeline.core.errors import CorruptPdf, EncryptedPdf, NotAPdf, PageLimitExceeded
 from pipeline.core.vocabulary import BASIS_MARKER
 
@@ -71,14 +72,18 @@ def _read_pages(path: Path, max_pages: int) -> list[_PageResult]:
             rotation = int(page.rotation or 0)
             if rotation % 180 == 90:  # pdfplumber gives characters in the displayed (rotated) frame
                 w, h = h, w
-            chars = page.chars
+            n_chars = len(page.chars)
+            # ---- page triage (extractors/triage.py): legacy fonts converted, unreadable layers dropped
+            tri = triage_page(page_evidence(page))
+            chars = read_chars(page.chars, tri)
+            # ----
             frags = find_page_tables(path, page.page_number, h, chars, page.edges) if chars else []
             outside = [c for c in chars if not any(inside(c, f.bbox, pad=1.0) for f in frags)]
             lines = chars_to_lines(outside, page.page_number)
-            n_images = len(page.images)
-            kind = "table" if frags else "text" if chars else ("image_only" if n_images else "blank")
+            kind = "table" if frags else "text" if chars else page_kind(tri)
             pt = PageText(page.page_number, w, h, rotation, "landscape" if w > h else "portrait", kind,
-                          len(chars), sum(len(ln.text.split()) for ln in lines))
+                          n_chars, sum(len(ln.text.split()) for ln in lines))
+            record_triage(pt, tri)
             meta = meta_page_lines(page, chars, sum(r.meta_lines is not None for r in results) < 6)
             results.append(_PageResult(pt, lines, frags, meta))
             page.close()  # release the page's parsed objects before the next page
@@ -152,6 +157,5 @@ def extract_document(path: Path, max_pages: int = DEFAULT_MAX_PAGES) -> Document
                         results[0].meta_lines if results else None,
                         [r.meta_lines for r in results if r.meta_lines],
                         results[0].page.width if results else None)
-    image_pages = sum(r.page.kind == "image_only" for r in results)
     return Document(sha, path.name, path.stat().st_size, len(results), meta, [r.page for r in results], headings,
-                    tables, warnings=[f"{image_pages} page(s) without a text layer"] if image_pages else [])
+                    tables, warnings=triage_warnings([r.page for r in results]))

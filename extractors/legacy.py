@@ -30,7 +30,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +76,7 @@ def _read_tsv(name: str) -> list[dict[str, str]]:
     rows = [ln for ln in (TABLES / name).read_text(encoding="utf-8").splitlines()
             if ln and not ln.startswith("#")]
     head = rows[0].split("\t")
-    return [dict(zip(head, r.split("\t"))) for r in rows[1:]]
+    return [dict(zip(head, r.split("\t"), strict=True)) for r in rows[1:]]
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ class Codec:
     max_len: int
 
 
-@lru_cache(maxsize=None)
+@cache
 def codec(name: str) -> Codec:
     if name == "tcvn3":
         rows = _read_tsv("tcvn3.tsv")
@@ -215,20 +215,12 @@ def encode(text: str, encoding: str) -> list[tuple[str, bool]]:
 
 
 # ---- characters of a page --------------------------------------------------------------------------
-def stream_text(chars: Sequence[Char]) -> str:
-    """Characters in content-stream order joined into text, a space where the pen jumps (a new
-    line, a gap wider than a quarter of the font size, or a move backwards)."""
-    out: list[str] = []
-    prev: Char | None = None
-    for c in chars:
-        if prev is not None:
-            size = max(1.0, float(prev.get("size") or 1.0))
-            if abs(c["top"] - prev["top"]) > 0.5 * size or c["x0"] - prev["x1"] > 0.25 * size \
-                    or c["x0"] < prev["x0"] - 0.5 * size:
-                out.append(" ")
-        out.append(c["text"])
-        prev = c
-    return "".join(out)
+def page_text(chars: Sequence[Char]) -> str:
+    """The text the rest of extraction would read from these characters (lines, spaces from
+    gaps: ``extractors.text``), for judging it."""
+    from extractors.text import chars_to_lines
+
+    return "\n".join(ln.text for ln in chars_to_lines(chars, 0))
 
 
 def _merge(group: Sequence[Char], text: str) -> Char:
@@ -299,7 +291,10 @@ class LegacyDecision:
 
     def describe(self) -> str:
         b, a = self.before.share, self.after.share
-        fmt = (lambda s: "n/a" if s is None else f"{s:.2f}")
+
+        def fmt(s: float | None) -> str:
+            return "n/a" if s is None else f"{s:.2f}"
+
         if self.encoding:
             return (f"{self.encoding} by {self.source}: valid syllables {fmt(b)} as read, {fmt(a)} "
                     f"converted ({self.after.n_tokens} words)")
@@ -323,7 +318,7 @@ def _viqr_marked(text: str) -> float:
 
 def detect(chars: Sequence[Char], settings: LegacySettings = LegacySettings()) -> LegacyDecision:
     """Decide which runs of a page to convert, with the evidence (pure)."""
-    raw = stream_text(chars)
+    raw = page_text(chars)
     before = syllable_stats(raw)
     fonts = dict.fromkeys(c.get("fontname", "") for c in chars)
     declared = {fn: e for fn in fonts if (e := declared_encoding(fn))}
@@ -333,13 +328,13 @@ def detect(chars: Sequence[Char], settings: LegacySettings = LegacySettings()) -
         for enc in dict.fromkeys(declared.values()):
             group = {fn for fn, e in declared.items() if e == enc}
             sub = [c for c in chars if c.get("fontname") in group]
-            b = syllable_stats(stream_text(sub))
-            a = syllable_stats(stream_text(convert_chars(sub, {fn: enc for fn in group})))
+            b = syllable_stats(page_text(sub))
+            a = syllable_stats(page_text(convert_chars(sub, {fn: enc for fn in group})))
             if b.share is not None and a.share is not None and b.share > a.share:
                 kept.extend(sorted({base_font_name(fn) for fn in group}))
             else:
                 plan.update({fn: enc for fn in group})
-        after = syllable_stats(stream_text(convert_chars(chars, plan))) if plan else before
+        after = syllable_stats(page_text(convert_chars(chars, plan))) if plan else before
         encs = sorted(set(plan.values()))
         return LegacyDecision("+".join(encs) if encs else None, "font name" if plan else None,
                               before, after, plan, tuple(kept))
@@ -350,7 +345,7 @@ def detect(chars: Sequence[Char], settings: LegacySettings = LegacySettings()) -
     candidates = ["tcvn3", "vni"] + (["viqr"] if _viqr_marked(raw) >= settings.viqr_min_marked else [])
     for enc in candidates:
         plan = {fn: enc for fn in fonts}
-        a = syllable_stats(stream_text(convert_chars(chars, plan)))
+        a = syllable_stats(page_text(convert_chars(chars, plan)))
         if a.n_tokens >= settings.min_tokens and _share(a) >= settings.min_share \
                 and _share(a) - _share(before) >= settings.min_gain \
                 and (best is None or _share(a) > _share(best.after)):
