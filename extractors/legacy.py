@@ -192,9 +192,13 @@ def _viqr_segments(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def decode(text: str, encoding: str, capitals: bool = False) -> str:
-    """Legacy text as a text layer gives it → Unicode NFC."""
-    segs = _viqr_segments(text) if encoding == "viqr" else _segments(text, codec(encoding), capitals)
+def decode(text: str, encoding: str, capitals: bool = False, words_only: bool = True) -> str:
+    """Legacy text as a text layer gives it → Unicode NFC. VIQR is converted only where a word
+    becomes a valid syllable, unless ``words_only`` is False (the bare table)."""
+    if encoding == "viqr" and words_only:
+        segs = _viqr_segments(text)
+    else:
+        segs = _segments(text, codec(encoding), capitals)
     return unicodedata.normalize("NFC", "".join(s[2] for s in segs))
 
 
