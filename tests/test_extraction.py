@@ -254,7 +254,9 @@ def test_image_only_page_is_marked_and_reported(tmp_path):
     from reportlab.lib.utils import ImageReader
 
     img = tmp_path / "scan.png"
-    Image.new("L", (200, 100), 255).save(img)
+    im = Image.new("L", (200, 100), 255)
+    im.paste(0, (20, 40, 180, 52))  # a line of "text": a scan with ink, not a blank sheet
+    im.save(img)
     pdf = tmp_path / "scan.pdf"
     c = canvas.Canvas(str(pdf), pagesize=A4, invariant=1)
     c.drawImage(ImageReader(str(img)), 72, 500, 400, 200)

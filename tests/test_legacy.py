@@ -287,3 +287,28 @@ def test_real_tcvn3_pages_read_as_their_transcript(name):
     lines = {ln.text.lower() for p in doc.pages for ln in p.lines}
     printed = [t.lower() for t in truth.splitlines() if len(t) > 30]
     assert sum(t in lines for t in printed) >= 0.9 * len(printed)
+
+
+def test_scanned_blank_sheet_is_blank_and_a_scan_with_ink_needs_ocr(tmp_path):
+    from PIL import Image
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    from extractors.document import extract_document
+
+    blank, inked = Image.new("L", (600, 850), 250), Image.new("L", (600, 850), 250)
+    for y in range(100, 700, 30):  # lines of "text"
+        inked.paste(20, (60, y, 540, y + 8))
+    pdf = tmp_path / "scans.pdf"
+    c = canvas.Canvas(str(pdf), pagesize=A4, invariant=1)
+    for im in (blank, inked):
+        path = tmp_path / f"{id(im)}.jpg"
+        im.save(path, quality=90)
+        c.drawImage(ImageReader(str(path)), 0, 0, *A4)
+        c.showPage()
+    c.save()
+    doc = extract_document(pdf)
+    assert [p.text_layer for p in doc.pages] == [BLANK, IMAGE_ONLY]
+    assert [p.needs_ocr for p in doc.pages] == [False, True]
+    assert "scanned blank page" in doc.pages[0].triage_reason
