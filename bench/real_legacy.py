@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import subprocess
 import sys
 import time
@@ -40,12 +39,40 @@ GOLDEN_KIND = {"good": "unicode", "garbled_ocr": "not_vietnamese", "tcvn3": "leg
                "image_only": "image_only", "outline": "outline", "blank": "blank"}
 
 
-def words(text: str) -> Counter[str]:
-    return Counter(re.findall(r"[^\W\d_]+", unicodedata.normalize("NFC", text).lower()))
+def _tokens(text: str) -> list[str]:
+    letters = "".join(ch if ch.isalpha() else " " for ch in unicodedata.normalize("NFC", text).lower())
+    return letters.split()
 
 
-def recovery(truth: str, got: str) -> dict[str, float | int]:
-    t, g = words(truth), words(got)
+def _joined(tokens: list[str]) -> list[str]:
+    """A vowel-less fragment followed by one that completes a valid syllable is one word ("v ùng"
+    → "vùng"): the printed page has no gap there, the text layer (and transcripts made from it)
+    sometimes do."""
+    from extractors.vietnamese import is_valid_syllable
+
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if i + 1 < len(tokens) and not any(ch in "aeiouy" for ch in unicodedata.normalize("NFD", t)) \
+                and is_valid_syllable(t + tokens[i + 1]):
+            out.append(t + tokens[i + 1])
+            i += 2
+            continue
+        out.append(t)
+        i += 1
+    return out
+
+
+def words(text: str, join: bool = True) -> Counter[str]:
+    toks = _tokens(text)
+    return Counter(_joined(toks) if join else toks)
+
+
+def recovery(truth: str, got: str, join: bool = True) -> dict:
+    """Multiset recovery of the transcript's words; ``join``: split syllables re-joined on both
+    sides first (see ``_joined``)."""
+    t, g = words(truth, join), words(got, join)
     both = sum((t & g).values())
     return {"truth_words": sum(t.values()), "extracted_words": sum(g.values()), "matched": both,
             "recovered": both / max(1, sum(t.values())), "precision": both / max(1, sum(g.values())),
@@ -87,7 +114,9 @@ def measure_syllables() -> dict[str, dict[str, dict[str, float | int]]]:
         row = {}
         for tool, fn in (("ours", _ours), ("pdfplumber", _pdfplumber), ("pdftotext", _pdftotext)):
             t0 = time.time()
-            row[tool] = recovery(truth, fn(pdf)) | {"seconds": round(time.time() - t0, 1)}
+            text = fn(pdf)
+            row[tool] = recovery(truth, text) | {"seconds": round(time.time() - t0, 1),
+                                                 "strict": recovery(truth, text, join=False)["recovered"]}
         out[n] = row
     return out
 
@@ -149,19 +178,24 @@ def report(m: dict) -> str:
            "Command: `.venv/bin/python -m bench.real_legacy --out docs/benchmarks-legacy.md` (needs "
            "`../shared/real`).", "",
            "## Vietnamese words recovered on the TCVN3 documents", "",
-           "Against the transcripts (case-insensitive multiset of words; target ≥ 99.5 % recovered).", "",
-           "| file | transcript words | ours recovered | ours precision | pdfplumber recovered | "
-           "pdftotext recovered | ours s |", "|---|---|---|---|---|---|---|"]
+           "Against the transcripts: multiset of lower-cased words (letters only), recovered = words of the "
+           "transcript found / words of the transcript, precision = found / words extracted; target ≥ 99.5 % "
+           "recovered. Both sides first re-join a vowel-less fragment with the fragment that completes its "
+           "syllable (\"v ùng\" → \"vùng\"): the printed page has no gap there (checked on the rendered "
+           "pages), the text layer does, and the transcripts keep some of those splits. *strict*: the same "
+           "without re-joining.", "",
+           "| file | transcript words | ours recovered | ours precision | ours strict | pdfplumber recovered | "
+           "pdftotext recovered | ours s |", "|---|---|---|---|---|---|---|---|"]
     tot: Counter[str] = Counter()
     for n, row in m["syllables"].items():
         o, p, t = row["ours"], row["pdfplumber"], row["pdftotext"]
-        out.append(f"| {n} | {o['truth_words']} | {o['recovered']:.2%} | {o['precision']:.2%} | "
+        out.append(f"| {n} | {o['truth_words']} | {o['recovered']:.2%} | {o['precision']:.2%} | {o['strict']:.2%} | "
                    f"{p['recovered']:.2%} | {t['recovered']:.2%} | {o['seconds']} |")
         for tool in ("ours", "pdfplumber", "pdftotext"):
             tot[tool + "_m"] += row[tool]["matched"]
             tot[tool + "_e"] += row[tool]["extracted_words"]
         tot["t"] += o["truth_words"]
-    out.append(f"| all | {tot['t']} | {tot['ours_m'] / tot['t']:.2%} | {tot['ours_m'] / tot['ours_e']:.2%} | "
+    out.append(f"| all | {tot['t']} | {tot['ours_m'] / tot['t']:.2%} | {tot['ours_m'] / tot['ours_e']:.2%} | | "
                f"{tot['pdfplumber_m'] / tot['t']:.2%} | {tot['pdftotext_m'] / tot['t']:.2%} | |")
     out += ["", "Words of the transcript not recovered (ours), most frequent first:", ""]
     for n, row in m["syllables"].items():

@@ -280,6 +280,56 @@ def convert_chars(chars: Sequence[Char], plan: dict[str, str]) -> list[Char]:
         fn = run[0].get("fontname", "")
         enc = plan.get(fn)
         out.extend(convert_run(run, enc, enc == "tcvn3" and is_capitals_font(fn)) if enc else run)
+    return close_syllable_gaps(out, set(plan)) if plan else out
+
+
+def _letters(c: Char) -> str:
+    return unicodedata.normalize("NFC", c["text"])
+
+
+def _has_vowel(text: str) -> bool:
+    return any(ch in "aeiouy" for ch in unicodedata.normalize("NFD", text.lower()))
+
+
+def _starts_with_vowel(text: str) -> bool:
+    return bool(text) and _has_vowel(unicodedata.normalize("NFD", text)[0])
+
+
+def close_syllable_gaps(chars: list[Char], fonts: set[str]) -> list[Char]:
+    """Legacy fonts draw some toned vowels from an origin set apart from the letter before them,
+    so the text layer shows a gap inside a word that the printed page does not ("ch ỉ", "v ùng",
+    "l ý"): pdfminer places characters by their advance, not their ink. No Vietnamese word is
+    made of consonants alone, so where a consonant-only fragment is followed, with no space
+    character between, by a fragment starting with a vowel, and the two make one valid syllable,
+    the gap is closed (the vowel's x0 moved to the consonant's x1). Only characters of ``fonts``."""
+    n = len(chars)
+    out = [dict(c) for c in chars]
+    for i in range(1, n):
+        c, p = out[i], out[i - 1]
+        if c.get("fontname") not in fonts or p.get("fontname") not in fonts:
+            continue
+        size = float(c.get("size") or 0) or 1.0
+        gap = c["x0"] - p["x1"]
+        if not (0.05 * size < gap < 0.6 * size) or abs(c["top"] - p["top"]) > 0.3 * size:
+            continue
+        if not _starts_with_vowel(_letters(c)) or not _letters(p).isalpha():
+            continue
+        # the fragment before: contiguous letters ending at p
+        k = i - 1
+        while k > 0 and _letters(out[k - 1]).isalpha() and out[k]["x0"] - out[k - 1]["x1"] < 0.05 * size \
+                and abs(out[k]["top"] - out[k - 1]["top"]) < 0.3 * size:
+            k -= 1
+        before = "".join(_letters(x) for x in out[k:i])
+        if _has_vowel(before):
+            continue
+        j = i + 1
+        while j < n and _letters(out[j]).isalpha() and out[j]["x0"] - out[j - 1]["x1"] < 0.05 * size \
+                and abs(out[j]["top"] - out[j - 1]["top"]) < 0.3 * size:
+            j += 1
+        after = "".join(_letters(x) for x in out[i:j])
+        if is_valid_syllable(before + after):
+            c["x0"] = p["x1"]
+            c["width"] = c["x1"] - c["x0"]
     return out
 
 

@@ -312,3 +312,25 @@ def test_scanned_blank_sheet_is_blank_and_a_scan_with_ink_needs_ocr(tmp_path):
     assert [p.text_layer for p in doc.pages] == [BLANK, IMAGE_ONLY]
     assert [p.needs_ocr for p in doc.pages] == [False, True]
     assert "scanned blank page" in doc.pages[0].triage_reason
+
+
+def test_gap_inside_a_syllable_from_legacy_glyph_origins_is_closed():
+    from extractors.text import chars_to_lines
+
+    def spaced(parts: list[tuple[str, float]], font: str = ".VnTime") -> list[dict]:
+        out, x = [], 72.0
+        for text, gap in parts:
+            x += gap
+            for ch in text:
+                out.append({"text": ch, "fontname": font, "x0": x, "x1": x + 5.0, "top": 100.0, "bottom": 110.0,
+                            "size": 10.0, "upright": True, "width": 5.0, "height": 10.0})
+                x += 5.0
+        return out
+
+    # "ë v ïng" as the text layer places it: the printed page reads "ở vùng"
+    chars = spaced([("ë", 0), ("v", 3.5), ("ïng", 4.0), ("c", 3.5), ("ßn", 3.0)])
+    lines = chars_to_lines(convert_chars(chars, {".VnTime": "tcvn3"}), 1)
+    assert [ln.text for ln in lines] == ["ở vùng còn"]
+    # a real word space between two syllables stays (both fragments have vowels)
+    lines = chars_to_lines(convert_chars(spaced([("Hµ", 0), ("Néi", 4.0)]), {".VnTime": "tcvn3"}), 1)
+    assert [ln.text for ln in lines] == ["Hà Nội"]
