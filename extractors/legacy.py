@@ -298,10 +298,12 @@ def _starts_with_vowel(text: str) -> bool:
 def close_syllable_gaps(chars: list[Char], fonts: set[str]) -> list[Char]:
     """Legacy fonts draw some toned vowels from an origin set apart from the letter before them,
     so the text layer shows a gap inside a word that the printed page does not ("ch ỉ", "v ùng",
-    "l ý"): pdfminer places characters by their advance, not their ink. No Vietnamese word is
+    "l ý"), or even puts the vowel before the consonant ("ýl"): pdfminer places characters by
+    their origin and advance, not their ink. No Vietnamese word is
     made of consonants alone, so where a consonant-only fragment is followed, with no space
     character between, by a fragment starting with a vowel, and the two make one valid syllable,
-    the gap is closed (the vowel's x0 moved to the consonant's x1). Only characters of ``fonts``."""
+    the gap is closed (the vowel moved to start at the consonant's x1; a vowel placed before its
+    consonant is moved just after the consonant's start). Only characters of ``fonts``."""
     n = len(chars)
     out = [dict(c) for c in chars]
     for i in range(1, n):
@@ -310,8 +312,9 @@ def close_syllable_gaps(chars: list[Char], fonts: set[str]) -> list[Char]:
             continue
         size = float(c.get("size") or 0) or 1.0
         gap = c["x0"] - p["x1"]
-        if not (0.05 * size < gap < 0.6 * size) or abs(c["top"] - p["top"]) > 0.3 * size:
-            continue
+        inverted = c["x0"] < p["x0"] and gap > -1.0 * size  # drawn after p, placed before it
+        if not (0.05 * size < gap < 0.6 * size or inverted) or abs(c["top"] - p["top"]) > 0.3 * size:
+            continue  # no gap (an overlap in order is how these fonts print), or too far to be one word
         if not _starts_with_vowel(_letters(c)) or not _letters(p).isalpha():
             continue
         # the fragment before: contiguous letters ending at p
@@ -328,7 +331,11 @@ def close_syllable_gaps(chars: list[Char], fonts: set[str]) -> list[Char]:
             j += 1
         after = "".join(_letters(x) for x in out[i:j])
         if is_valid_syllable(before + after):
-            c["x0"] = p["x1"]
+            if inverted:  # keep its right edge (the gap to the next word), put it after p
+                c["x0"] = p["x0"] + 0.01 * size
+                c["x1"] = max(c["x1"], c["x0"] + 0.01 * size)
+            else:
+                c["x0"] = p["x1"]
             c["width"] = c["x1"] - c["x0"]
     return out
 

@@ -334,3 +334,14 @@ def test_gap_inside_a_syllable_from_legacy_glyph_origins_is_closed():
     # a real word space between two syllables stays (both fragments have vowels)
     lines = chars_to_lines(convert_chars(spaced([("Hµ", 0), ("Néi", 4.0)]), {".VnTime": "tcvn3"}), 1)
     assert [ln.text for ln in lines] == ["Hà Nội"]
+
+
+def test_vowel_placed_before_its_consonant_by_a_legacy_font_is_put_back():
+    from extractors.text import chars_to_lines
+
+    # "qu¶n lý" where the text layer draws "ý" from an origin left of the "l" before it
+    chars = chars_of("qu¶n l", ".VnTime")
+    last = chars[-1]
+    chars.append(dict(last, text="ý", x0=last["x0"] - 1.0, x1=last["x0"] + 4.0))
+    lines = chars_to_lines(convert_chars(chars, {".VnTime": "tcvn3"}), 1)
+    assert [ln.text for ln in lines] == ["quản lý"]
