@@ -214,7 +214,7 @@ def test_settings_are_validated():
 
 # ---- generated legacy twins of a sample-corpus document -------------------------------------------
 def _records(doc) -> dict:
-    from pipeline.normalize import normalize_document
+    from pipeline.records.normalize import normalize_document
 
     rec = normalize_document(doc)
     return {name: [{k: v for k, v in r.items() if k != "doc_sha256"} for r in getattr(rec, name)]
