@@ -79,7 +79,7 @@ def recovery(truth: str, got: str, join: bool = True) -> dict:
             "missing": (t - g).most_common(12), "extra": (g - t).most_common(12)}
 
 
-def _ours(pdf: Path) -> str:
+def ours_text(pdf: Path) -> str:
     from extractors.document import extract_document
 
     doc = extract_document(pdf)
@@ -112,7 +112,7 @@ def measure_syllables() -> dict[str, dict[str, dict[str, float | int]]]:
         pdf = real_file(n)
         truth = next((REAL / "transcripts").glob(f"{n}_*.groundtruth.txt")).read_text(encoding="utf-8")
         row = {}
-        for tool, fn in (("ours", _ours), ("pdfplumber", _pdfplumber), ("pdftotext", _pdftotext)):
+        for tool, fn in (("ours", ours_text), ("pdfplumber", _pdfplumber), ("pdftotext", _pdftotext)):
             t0 = time.time()
             text = fn(pdf)
             row[tool] = recovery(truth, text) | {"seconds": round(time.time() - t0, 1),

@@ -4,15 +4,7 @@ Before Unicode, Vietnamese documents were typed in 8-bit fonts that draw Vietnam
 places of Latin-1 letters: a PDF made from them carries the font's bytes, and its text layer
 reads "ng©n hµng nhµ n−íc" for "ngân hàng nhà nước". No general PDF tool undoes this (pdfminer
 maps the bytes through the WinAnsi encoding the fonts declare), so this module does, with the
-conversion tables kept as data in ``schemas/encodings/``:
-
-* ``tcvn3.tsv``: TCVN 5712:1993 VN3 ("ABC"), one byte per letter. The capitals-only fonts
-  (``.VnTimeH`` and kin, family names ending in H) draw capitals from the same bytes as the
-  lower-case fonts; the table gives both.
-* ``vni.tsv``: VNI-Windows, a base letter followed by a mark byte.
-* ``viqr.tsv``: VIQR (RFC 1456), ASCII letters followed by ' ` ? ~ . ^ ( + marks.
-* ``text_layer_aliases.tsv``: characters a text layer gives for a legacy byte other than its
-  WinAnsi character (glyphs a producer re-encoded in a CID copy of the font).
+conversion tables kept as data in ``schemas/encodings/`` (read by ``extractors.encodings``).
 
 A span is converted when its font declares a legacy encoding by name (``.VnTime``, ``VnTimeH``,
 ``VNI-Times``; subset prefixes "ABCDEF+" stripped, case-insensitive) and the conversion makes the
@@ -30,15 +22,21 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Any
 
+from extractors.encodings import (  # noqa: F401 - re-exported: the conversion API lives here too
+    ENCODINGS,
+    VIQR_WORD,
+    Codec,
+    codec,
+    decode,
+    encode,
+    segments,
+    viqr_segments,
+)
 from extractors.vietnamese import SyllableStats, is_valid_syllable, syllable_stats
 
 Char = dict[str, Any]
-ENCODINGS = ("tcvn3", "vni", "viqr")
-TABLES = Path(__file__).resolve().parent.parent / "schemas" / "encodings"
 
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
 _STYLE = re.compile(r"(?:[,\-\s]?(?:Bold|Italic|Oblique|Regular|Roman|Normal|BoldItalic|PS|MT))+$", re.I)
@@ -71,55 +69,6 @@ class LegacySettings:
             raise ValueError("LegacySettings.min_tokens must be at least 1")
 
 
-# ---- tables -------------------------------------------------------------------------------------
-def _read_tsv(name: str) -> list[dict[str, str]]:
-    rows = [ln for ln in (TABLES / name).read_text(encoding="utf-8").splitlines()
-            if ln and not ln.startswith("#")]
-    head = rows[0].split("\t")
-    return [dict(zip(head, r.split("\t"), strict=True)) for r in rows[1:]]
-
-
-@dataclass(frozen=True)
-class Codec:
-    name: str
-    decode_lower: dict[str, str]  # text-layer sequence → Unicode (lower-case fonts)
-    decode_capital: dict[str, str]  # text-layer sequence → Unicode (capitals-only fonts)
-    encode: dict[str, tuple[str, bool]]  # Unicode letter → (text-layer sequence, needs capitals font)
-    max_len: int
-
-
-@cache
-def codec(name: str) -> Codec:
-    if name == "tcvn3":
-        rows = _read_tsv("tcvn3.tsv")
-        lower = {r["text_layer"]: r["unicode"] for r in rows}
-        capital = {r["text_layer"]: r["capital_font"] for r in rows}
-        for a in _read_tsv("text_layer_aliases.tsv"):
-            if a["encoding"] == "tcvn3":
-                byte_char = bytes([int(a["code"], 16)]).decode("cp1252")
-                lower[a["text_layer"]] = lower[byte_char]
-                capital[a["text_layer"]] = capital[byte_char]
-        enc: dict[str, tuple[str, bool]] = {}
-        for r in rows:
-            enc.setdefault(r["unicode"], (r["text_layer"], False))
-        for r in rows:
-            enc.setdefault(r["capital_font"], (r["text_layer"], True))
-        return Codec(name, lower, capital, enc, 1)
-    if name in ("vni", "viqr"):
-        rows = _read_tsv(f"{name}.tsv")
-        table = {r["sequence"]: r["unicode"] for r in rows}
-        enc = {r["unicode"]: (r["sequence"], False) for r in rows}
-        if name == "vni":
-            # producers mix the case of base and mark ("Aù"); the base letter decides the case
-            for seq, u in list(table.items()):
-                if len(seq) == 2:
-                    table.setdefault(seq[0] + seq[1].swapcase(), u)
-        else:
-            table["Dd"] = "Đ"
-        return Codec(name, table, table, enc, max(len(s) for s in table))
-    raise KeyError(f"unknown legacy encoding {name!r}; known: {ENCODINGS}")
-
-
 # ---- font names ----------------------------------------------------------------------------------
 def base_font_name(fontname: str) -> str:
     """Font name without the subset prefix ("AARIQC+.VnTime,Bold" → ".VnTime,Bold")."""
@@ -141,81 +90,6 @@ def is_capitals_font(fontname: str) -> bool:
     name = base_font_name(fontname).split(",")[0]
     family = _STYLE.sub("", name)
     return declared_encoding(name) == "tcvn3" and family.endswith("H")
-
-
-# ---- string conversion ----------------------------------------------------------------------------
-_VIQR_WORD = re.compile(r"[A-Za-z][A-Za-z(^+'`?~.]*")
-
-
-def _segments(text: str, c: Codec, capitals: bool) -> list[tuple[int, int, str]]:
-    """Greedy longest match: (start, end, Unicode) for every position of ``text``."""
-    table = c.decode_capital if capitals else c.decode_lower
-    out: list[tuple[int, int, str]] = []
-    i = 0
-    while i < len(text):
-        for n in range(min(c.max_len, len(text) - i), 0, -1):
-            u = table.get(text[i:i + n])
-            if u is not None:
-                out.append((i, i + n, u))
-                i += n
-                break
-        else:
-            ch = text[i]
-            out.append((i, i + 1, ch.upper() if capitals else ch))
-            i += 1
-    return out
-
-
-def _viqr_segments(text: str) -> list[tuple[int, int, str]]:
-    """VIQR words are converted only where the result is a valid syllable (a "?" or "." after a
-    word that would not make one stays punctuation)."""
-    c = codec("viqr")
-    out: list[tuple[int, int, str]] = []
-    pos = 0
-    for m in _VIQR_WORD.finditer(text):
-        out.extend((i, i + 1, text[i]) for i in range(pos, m.start()))
-        word = m.group(0)
-        stripped = word.rstrip("?.")
-        done = False
-        for w in dict.fromkeys((word, stripped)):
-            segs = _segments(w, c, False)
-            u = "".join(s[2] for s in segs)
-            if u != w and is_valid_syllable(u):
-                out.extend((m.start() + a, m.start() + b, s) for a, b, s in segs)
-                out.extend((m.start() + i, m.start() + i + 1, word[i]) for i in range(len(w), len(word)))
-                done = True
-                break
-        if not done:
-            out.extend((m.start() + i, m.start() + i + 1, word[i]) for i in range(len(word)))
-        pos = m.end()
-    out.extend((i, i + 1, text[i]) for i in range(pos, len(text)))
-    return out
-
-
-def decode(text: str, encoding: str, capitals: bool = False, words_only: bool = True) -> str:
-    """Legacy text as a text layer gives it → Unicode NFC. VIQR is converted only where a word
-    becomes a valid syllable, unless ``words_only`` is False (the bare table)."""
-    if encoding == "viqr" and words_only:
-        segs = _viqr_segments(text)
-    else:
-        segs = _segments(text, codec(encoding), capitals)
-    return unicodedata.normalize("NFC", "".join(s[2] for s in segs))
-
-
-def encode(text: str, encoding: str) -> list[tuple[str, bool]]:
-    """Unicode → legacy text as runs of (text-layer string, needs the capitals-only font).
-
-    TCVN3 has no code for a capital with a tone mark: such letters go in a run for the capitals
-    font (``.VnTimeH``), as typists did. Characters without a code are kept as they are."""
-    c = codec(encoding)
-    runs: list[tuple[str, bool]] = []
-    for ch in unicodedata.normalize("NFC", text):
-        seq, cap = c.encode.get(ch, (ch, False))
-        if runs and runs[-1][1] == cap:
-            runs[-1] = (runs[-1][0] + seq, cap)
-        else:
-            runs.append((seq, cap))
-    return runs
 
 
 # ---- characters of a page --------------------------------------------------------------------------
@@ -247,7 +121,7 @@ def convert_run(chars: Sequence[Char], encoding: str, capitals: bool = False) ->
     for k, c in enumerate(chars):
         owner.extend([k] * len(c["text"]))
     text = "".join(c["text"] for c in chars)
-    segs = _viqr_segments(text) if encoding == "viqr" else _segments(text, codec(encoding), capitals)
+    segs = viqr_segments(text) if encoding == "viqr" else segments(text, codec(encoding), capitals)
     out: list[Char] = []
     for a, b, u in segs:
         ks = sorted(set(owner[a:b]))
@@ -370,7 +244,7 @@ def _share(s: SyllableStats) -> float:
 
 
 def _viqr_marked(text: str) -> float:
-    words = _VIQR_WORD.findall(text)
+    words = VIQR_WORD.findall(text)
     if not words:
         return 0.0
     marked = sum(1 for w in words if re.search(r"[a-zA-Z][(^+'`?~][a-zA-Z'`?~.]?|dd", w.rstrip(".?")))

@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.slow,
 @pytest.mark.parametrize("prefix", rl.LEGACY_DOCS)
 def test_tcvn3_documents_recover_their_transcripts(prefix):
     truth = next((rl.REAL / "transcripts").glob(f"{prefix}_*.groundtruth.txt")).read_text(encoding="utf-8")
-    r = rl.recovery(truth, rl._ours(rl.real_file(prefix)))
+    r = rl.recovery(truth, rl.ours_text(rl.real_file(prefix)))
     assert r["recovered"] >= 0.995, r
     assert r["precision"] >= 0.98, r
 
