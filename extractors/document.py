@@ -13,18 +13,26 @@ from pathlib import Path
 
 from extractors.annotations import meta_page_lines
 from extractors.model import Document, Line, PageText, Table, TableFragment
-from extractors.ocr import image_cover_share, needs_ocr, ocr_pages
+from extractors.ocr import ocr_pages
 from extractors.ocr_image import OcrSettings
 from extractors.stitch import append_fragment, continues, finish, new_table
 from extractors.structure import classify, extract_meta, find_heading_lines
 from extractors.tables import find_page_tables
 from extractors.text import chars_to_lines, inside, repeated_margin_texts, split_furniture
+from extractors.triage import (
+    needs_ocr,
+    page_evidence,
+    page_kind,
+    read_chars,
+    record_triage,
+    triage_page,
+    triage_warnings,
+)
 from pipeline.core.errors import CorruptPdf, EncryptedPdf, NotAPdf, PageLimitExceeded
 from pipeline.core.vocabulary import BASIS_MARKER
 
 PARSER_VERSION = "extract-3"  # 2: masthead and signer columns in documents; 3: image-only pages read by OCR
 DEFAULT_MAX_PAGES = 2000
-IMAGE_PAGE_SHARE = 0.5  # a page without text whose images cover at least this share of it is a scan
 _BASIS_LINE = re.compile(rf"^\(?\s*({BASIS_MARKER})\s*:?\s*\S")
 
 
@@ -74,14 +82,18 @@ def _read_pages(path: Path, max_pages: int) -> list[_PageResult]:
             rotation = int(page.rotation or 0)
             if rotation % 180 == 90:  # pdfplumber gives characters in the displayed (rotated) frame
                 w, h = h, w
-            chars = page.chars
+            n_chars = len(page.chars)
+            # ---- page triage (extractors/triage.py): legacy fonts converted, unreadable layers dropped
+            tri = triage_page(page_evidence(page))
+            chars = read_chars(page.chars, tri)
+            # ----
             frags = find_page_tables(path, page.page_number, h, chars, page.edges) if chars else []
             outside = [c for c in chars if not any(inside(c, f.bbox, pad=1.0) for f in frags)]
             lines = chars_to_lines(outside, page.page_number)
-            kind = "table" if frags else "text" if chars else (
-                "image_only" if image_cover_share(page.images, w, h) >= IMAGE_PAGE_SHARE else "blank")
+            kind = "table" if frags else "text" if chars else page_kind(tri)
             pt = PageText(page.page_number, w, h, rotation, "landscape" if w > h else "portrait", kind,
-                          len(chars), sum(len(ln.text.split()) for ln in lines))
+                          n_chars, sum(len(ln.text.split()) for ln in lines))
+            record_triage(pt, tri)
             meta = meta_page_lines(page, chars, sum(r.meta_lines is not None for r in results) < 6)
             results.append(_PageResult(pt, lines, frags, meta))
             page.close()  # release the page's parsed objects before the next page
@@ -167,7 +179,10 @@ def extract_document(path: Path, max_pages: int = DEFAULT_MAX_PAGES, ocr: OcrSet
                         results[0].meta_lines if results else None,
                         [r.meta_lines for r in results if r.meta_lines],
                         results[0].page.width if results else None)
-    unread = sum(needs_ocr(r.page.kind) and not r.page.is_ocr for r in results)
-    return Document(sha, path.name, path.stat().st_size, len(results), meta, [r.page for r in results], headings,
-                    tables, warnings=[f"{unread} page(s) without a usable text layer, not read"] if unread else [],
-                    ocr_seconds=ocr_run.seconds if ocr_run else 0.0)
+    pages = [r.page for r in results]
+    n_ocr = sum(p.is_ocr for p in pages)
+    warnings = triage_warnings([p for p in pages if not p.is_ocr])
+    if n_ocr:
+        warnings.append(f"{n_ocr} page(s) read by OCR from their image")
+    return Document(sha, path.name, path.stat().st_size, len(results), meta, pages, headings,
+                    tables, warnings=warnings, ocr_seconds=ocr_run.seconds if ocr_run else 0.0)

@@ -27,7 +27,7 @@ class PageText:
     height: float
     rotation: int
     orientation: str
-    kind: str  # text | table | image_only | blank
+    kind: str  # text | table | image_only | not_vietnamese | outline | blank
     n_chars: int
     n_words: int
     header: str | None = None
@@ -36,6 +36,15 @@ class PageText:
     lines: list[Line] = field(default_factory=list)  # body lines outside tables, reading order
     is_ocr: bool = False  # the page's lines and tables were read by OCR from its image
     ocr_confidence: float | None = None  # OCR: mean word confidence 0-1
+    # page triage (extractors.triage): what the text layer is, and the evidence
+    text_layer: str | None = None  # unicode | legacy | image_only | not_vietnamese | outline | blank
+    text_encoding: str | None = None  # unicode | tcvn3 | vni | viqr; None without a usable text layer
+    triage_reason: str | None = None
+    valid_syllable_share: float | None = None
+    fonts: list[str] = field(default_factory=list)
+    image_coverage: float | None = None
+    n_outline_curves: int = 0
+    needs_ocr: bool = False
 
 
 @dataclass

@@ -36,7 +36,6 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -58,28 +57,8 @@ OCR_VERSION = "ocr-1"  # bump when the output of the same settings on the same i
 # bold: strokes this much thicker than the page's median (measured on the real scans: regular
 # Times 3.3-3.6 px at 300 dpi, bold 4.4-4.7 px)
 BOLD_STROKE_RATIO = 1.2
-OCR_KINDS = frozenset({"image_only"})  # page kinds read by OCR when the triage module is absent
 
 
-def image_cover_share(images: Sequence[dict[str, Any]], width: float, height: float) -> float:
-    """Share of the page covered by its images (pdfplumber image dicts, clipped to the page; overlaps
-    counted twice, so a share near 1 or above means a scanned page)."""
-    area = 0.0
-    for i in images:
-        dx = min(float(i["x1"]), width) - max(float(i["x0"]), 0.0)
-        dy = min(float(i["bottom"]), height) - max(float(i["top"]), 0.0)
-        area += max(0.0, dx) * max(0.0, dy)
-    return area / (width * height) if width > 0 and height > 0 else 0.0
-
-
-def needs_ocr(page_kind: str) -> bool:
-    """Whether a page of this kind is read by OCR: the page-triage module decides
-    (``extractors.triage.needs_ocr``); without it, image-only pages are."""
-    try:
-        from extractors.triage import needs_ocr as triage_needs_ocr
-    except ImportError:
-        return page_kind in OCR_KINDS
-    return bool(triage_needs_ocr(page_kind))
 
 
 # ---------------------------------------------------------------------------------------------

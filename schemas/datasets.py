@@ -18,9 +18,12 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in [
     ),
     Dataset(
         "pages",
-        "One row per page: geometry, orientation, kind (text/table/image-only), furniture and body text.",
+        "One row per page: geometry, orientation, kind, the triage of its text layer with the evidence, "
+        "furniture and body text.",
         fields("doc_sha256", "page", "width_pt", "height_pt", "rotation", "orientation", "page_kind", "n_chars",
-               "n_words", "header_text", "footer_text", "page_label", "body_text", "is_ocr", "ocr_confidence"),
+               "n_words", "header_text", "footer_text", "page_label", "body_text", "is_ocr", "ocr_confidence",
+               "text_layer", "text_encoding", "triage_reason", "valid_syllable_share", "fonts", "image_coverage",
+               "n_outline_curves", "needs_ocr"),
         primary_key=("doc_sha256", "page"),
     ),
     Dataset(

@@ -61,7 +61,8 @@ FIELDS: dict[str, Field] = {f.name: f for f in [
                                    "ký: 2026-05-13T14:41:57+07:00'), kept apart: on an attachment it is the number and "
                                    "time of the document it was signed with, not the attachment's own."),
     F("n_tables", "int", "Number of stitched tables found."),
-    F("n_image_pages", "int", "Pages without a text layer (image only); read by OCR unless it was turned off."),
+    F("n_image_pages", "int", "Pages without a usable text layer (image-only, garbled or undecodable text, text "
+      "drawn as outlines): read by OCR unless it was turned off (n_ocr_pages)."),
     F("extracted_at", "timestamp", "When the extraction ran (UTC)."),
     F("n_ocr_pages", "int", "Pages read by OCR from their image (no usable text layer)."),
     F("ocr_seconds", "float", "Wall time spent on OCR for this document (0 when every page came from the OCR cache).",
@@ -73,8 +74,26 @@ FIELDS: dict[str, Field] = {f.name: f for f in [
     F("height_pt", "float", "Page height.", unit="pt"),
     F("rotation", "int", "Page /Rotate value in degrees."),
     F("orientation", "string", "portrait or landscape, as displayed.", enum=("portrait", "landscape")),
-    F("page_kind", "string", "text, table (holds at least one table), image_only (no text layer) or blank.",
-      enum=("text", "table", "image_only", "blank")),
+    F("page_kind", "string", "text, table (holds at least one table), image_only (no text layer), "
+      "not_vietnamese (a text layer that reads as neither Vietnamese nor a known legacy encoding: garbled "
+      "scanner OCR, mojibake, undecodable glyphs), outline (text drawn as vector outlines, no font) or blank. "
+      "Pages of the last four kinds publish no text: they need OCR (needs_ocr).",
+      enum=("text", "table", "image_only", "not_vietnamese", "outline", "blank")),
+    F("text_layer", "string", "Page triage of the text layer: unicode (reads as Vietnamese), legacy "
+      "(TCVN3/VNI/VIQR, converted to Unicode), image_only, not_vietnamese, outline or blank.",
+      enum=("unicode", "legacy", "image_only", "not_vietnamese", "outline", "blank")),
+    F("text_encoding", "string", "Encoding the text was read in: unicode, tcvn3, vni, viqr (legacy fonts "
+      "converted span by span); null when the page has no usable text layer.",
+      enum=("unicode", "tcvn3", "vni", "viqr", "tcvn3+vni")),
+    F("triage_reason", "string", "Why the page got its text_layer, with the evidence (fonts, share of valid "
+      "syllables as read and converted, images, curves)."),
+    F("valid_syllable_share", "float", "Share of the page's words that are valid Vietnamese syllables, in "
+      "the text as read (after any legacy conversion); null when there are no words.", unit="fraction"),
+    F("fonts", "list_string", "Font names on the page (subset prefixes stripped)."),
+    F("image_coverage", "float", "Share of the page area covered by images.", unit="fraction"),
+    F("n_outline_curves", "int", "Filled curves on a page without a text layer (text drawn as outlines)."),
+    F("needs_ocr", "bool", "True when the page must be read by OCR (image_only, not_vietnamese, outline): "
+      "its text layer, if any, is not published."),
     F("n_chars", "int", "Characters in the text layer."),
     F("n_words", "int", "Words in the text layer."),
     F("header_text", "string", "Running header recognized on the page (kept apart from body text)."),

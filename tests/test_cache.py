@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from extractors.document import PARSER_VERSION, extract_document
-from pipeline.records.datasets import document_frames
 from pipeline.core import cache
+from pipeline.records.datasets import document_frames
 
 SHA = "0123456789abcdef" * 4
 PDF = Path(__file__).resolve().parent.parent / "data" / "samples" / "pdf" / "compact" / "daklak-2026-letter.pdf"

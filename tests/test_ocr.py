@@ -51,11 +51,11 @@ def test_cache_key_depends_on_image_and_result_settings_only():
     assert ocr.cache_key(img2, OcrSettings()) != base
 
 
-def test_needs_ocr_and_image_cover_share():
-    assert ocr.image_cover_share([{"x0": 0, "x1": 600, "top": 0, "bottom": 850}], 595, 842) == pytest.approx(1.0)
-    assert ocr.image_cover_share([{"x0": 72, "x1": 172, "top": 72, "bottom": 212}], 595, 842) < 0.05
-    assert ocr.needs_ocr("image_only")
-    assert not ocr.needs_ocr("text")
+def test_pages_without_a_usable_text_layer_are_ocred():
+    from extractors.triage import needs_ocr
+
+    assert needs_ocr("image_only") and needs_ocr("not_vietnamese") and needs_ocr("outline")
+    assert not needs_ocr("text") and not needs_ocr("blank")
 
 
 # ---- words → lines (pure) -------------------------------------------------------------------
@@ -176,7 +176,7 @@ def test_real_scan_is_read_by_ocr(scanned_doc):
     assert doc.meta.signing_date == date(2025, 5, 15)
     assert doc.meta.subject == ("Về việc phê duyệt danh sách thành viên và chức năng, nhiệm vụ "
                                 "của Tổ Công tác cải cách hành chính")
-    assert doc.warnings == []
+    assert doc.warnings == ["1 page(s) read by OCR from their image"]
 
 
 @needs_tesseract

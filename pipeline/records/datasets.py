@@ -35,7 +35,7 @@ def document_frames(doc: Document, source: str, extracted_at: datetime | None = 
         "parent_body_raw": m.parent_body_raw, "date_raw": m.date_raw, "parent_doc_number": m.parent_doc_number,
         "parent_doc_number_raw": m.parent_doc_number_raw, "signer_authority": m.signer_authority,
         "signer_title": m.signer_title, "signer_name": m.signer_name, "esign_stamp_raw": m.esign_stamp_raw,
-        "n_tables": len(doc.tables), "n_image_pages": sum(p.kind == "image_only" for p in doc.pages),
+        "n_tables": len(doc.tables), "n_image_pages": sum(p.needs_ocr for p in doc.pages),
         "n_ocr_pages": sum(p.is_ocr for p in doc.pages), "ocr_seconds": doc.ocr_seconds,
         "parser_version": PARSER_VERSION, "extracted_at": at,
     }]
@@ -44,6 +44,9 @@ def document_frames(doc: Document, source: str, extracted_at: datetime | None = 
         "orientation": p.orientation, "page_kind": p.kind, "n_chars": p.n_chars, "n_words": p.n_words,
         "header_text": p.header, "footer_text": p.footer, "page_label": p.page_label,
         "body_text": "\n".join(lines_to_paragraphs(p.lines)), "is_ocr": p.is_ocr, "ocr_confidence": p.ocr_confidence,
+        "text_layer": p.text_layer, "text_encoding": p.text_encoding, "triage_reason": p.triage_reason,
+        "valid_syllable_share": p.valid_syllable_share, "fonts": list(p.fonts), "image_coverage": p.image_coverage,
+        "n_outline_curves": p.n_outline_curves, "needs_ocr": p.needs_ocr,
     } for p in doc.pages]
     headings = [{
         "doc_sha256": doc.sha256, "heading_index": h.index, "parent_index": h.parent, "kind": h.kind,

@@ -34,9 +34,9 @@ from urllib.parse import unquote, urlsplit
 import pandas as pd
 
 from extractors.document import DEFAULT_MAX_PAGES, PARSER_VERSION, extract_document
+from pipeline.core import cache
 from pipeline.core.errors import ExtractionFailed, PipelineError
 from pipeline.records.datasets import document_frames, reject_frame
-from pipeline.core import cache
 from pipeline.sources.fetch import DEFAULT_SETTINGS, FetchSettings, fetch
 from pipeline.sources.manifest import ManifestEntry, entries_from_args, is_url
 from pipeline.sources.rawstore import RawRecord, raw_path
