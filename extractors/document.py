@@ -11,16 +11,17 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractors.annotations import meta_page_lines
+from extractors.annotations import annotation_chars, meta_page_lines
 from extractors.model import Document, Line, PageText, Table, TableFragment
+from extractors.settings import ExtractionSettings
 from extractors.stitch import append_fragment, continues, finish, new_table
 from extractors.structure import classify, extract_meta, find_heading_lines
 from extractors.tables import find_page_tables
-from extractors.text import chars_to_lines, inside, repeated_margin_texts, split_furniture
+from extractors.text import chars_to_lines, inside, prepare_chars, repeated_margin_texts, split_furniture
 from pipeline.core.errors import CorruptPdf, EncryptedPdf, NotAPdf, PageLimitExceeded
 from pipeline.core.vocabulary import BASIS_MARKER
 
-PARSER_VERSION = "extract-2"  # 2: masthead and signer columns in documents
+PARSER_VERSION = "extract-3"  # 2: masthead and signer columns in documents; 3: text assembly (space glyphs, layers, annotation text)
 DEFAULT_MAX_PAGES = 2000
 _BASIS_LINE = re.compile(rf"^\(?\s*({BASIS_MARKER})\s*:?\s*\S")
 
@@ -48,7 +49,7 @@ class _PageResult:
     meta_lines: list[Line] | None = None  # page 1 and signature pages, for the masthead reader
 
 
-def _read_pages(path: Path, max_pages: int) -> list[_PageResult]:
+def _read_pages(path: Path, max_pages: int, settings: ExtractionSettings) -> list[_PageResult]:
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
@@ -71,30 +72,37 @@ def _read_pages(path: Path, max_pages: int) -> list[_PageResult]:
             rotation = int(page.rotation or 0)
             if rotation % 180 == 90:  # pdfplumber gives characters in the displayed (rotated) frame
                 w, h = h, w
-            chars = page.chars
-            frags = find_page_tables(path, page.page_number, h, chars, page.edges) if chars else []
-            outside = [c for c in chars if not any(inside(c, f.bbox, pad=1.0) for f in frags)]
-            lines = chars_to_lines(outside, page.page_number)
+            # the page's text and what its annotations show (e-signature number and date), prepared
+            # once: space glyphs, font space widths, duplicates (extractors.text.prepare_chars); the page
+            # kind, char count and masthead input stay those of the page's own text layer
+            own = page.chars
+            chars = prepare_chars(own + annotation_chars(page), settings)
+            frags = find_page_tables(path, page.page_number, h, chars, page.edges) if own else []
+            outside = [c for c in chars if not any(inside(c, f.bbox, pad=settings.table_text_pad) for f in frags)]
+            lines = chars_to_lines(outside, page.page_number, settings)
             n_images = len(page.images)
-            kind = "table" if frags else "text" if chars else ("image_only" if n_images else "blank")
+            kind = "table" if frags else "text" if own else ("image_only" if n_images else "blank")
             pt = PageText(page.page_number, w, h, rotation, "landscape" if w > h else "portrait", kind,
-                          len(chars), sum(len(ln.text.split()) for ln in lines))
-            meta = meta_page_lines(page, chars, sum(r.meta_lines is not None for r in results) < 6)
+                          len(own), sum(len(ln.text.split()) for ln in lines))
+            meta = meta_page_lines(page, own, sum(r.meta_lines is not None for r in results) < 6)
             results.append(_PageResult(pt, lines, frags, meta))
             page.close()  # release the page's parsed objects before the next page
     return results
 
 
-def extract_document(path: Path, max_pages: int = DEFAULT_MAX_PAGES) -> Document:
+def extract_document(path: Path, max_pages: int = DEFAULT_MAX_PAGES,
+                     settings: ExtractionSettings | dict | None = None) -> Document:
+    """``settings``: tolerances of text extraction (``ExtractionSettings``, or a dict of overrides)."""
+    settings = ExtractionSettings.resolve(settings)
     path = Path(path)
     check_pdf_bytes(path)
     sha = sha256_file(path)
-    results = _read_pages(path, max_pages)
-    repeated = repeated_margin_texts([(r.page.height, r.lines) for r in results])
+    results = _read_pages(path, max_pages, settings)
+    repeated = repeated_margin_texts([(r.page.height, r.lines) for r in results], settings=settings)
     body_lines: list[Line] = []
     items: list[tuple[int, float, str, object]] = []  # (page, top, kind, obj) in reading order
     for r in results:
-        header, body, footer = split_furniture(r.lines, r.page.height, repeated)
+        header, body, footer = split_furniture(r.lines, r.page.height, repeated, settings)
         r.page.header = " ".join(ln.text for ln in header) or None
         r.page.footer = " ".join(ln.text for ln in footer) or None
         label = next((ln.text for ln in header + footer if re.search(r"\d", ln.text)), None)
@@ -127,7 +135,7 @@ def extract_document(path: Path, max_pages: int = DEFAULT_MAX_PAGES) -> Document
     tables = [finish(t) for t in tables]
 
     # ---- structure: headings, and the heading path and basis of each table -----------------
-    headings = classify(find_heading_lines(body_lines))
+    headings = classify(find_heading_lines(body_lines, settings), settings)
     head_at = {(h.page, h.bbox[1], h.text[:20]): h for h in headings}
     del head_at
     heading_pos = [(h.page, h.bbox[1], h) for h in headings]
