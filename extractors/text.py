@@ -102,6 +102,10 @@ def prepare_chars(chars: Sequence[Char], settings: ExtractionSettings = DEFAULT)
     * ``seq``: the position in the content stream.
     """
     out = [dict(c, seq=i) for i, c in enumerate(chars)]
+    # characters made outside pdfplumber (annotation appearances) may lack the document offset
+    offset = next((c["doctop"] - c["top"] for c in out if "doctop" in c), 0.0)
+    for c in out:
+        c.setdefault("doctop", c["top"] + offset)
     seen: set[tuple] = set()
     dup = False
     for c in out:

@@ -198,3 +198,16 @@ def test_number_written_by_the_e_signature_system_is_read_into_its_line(tmp_path
     lines = [ln.text for ln in doc.pages[0].lines]
     assert lines == ["Số: 644 /TTXT-ĐTDN"]
     assert doc.pages[0].n_chars == len("Số:/TTXT-ĐTDN"), "the page's own text layer is what its kind is judged on"
+
+
+def test_duplicates_are_dropped_also_among_characters_made_outside_pdfplumber():
+    """Annotation characters carry no ``doctop``; a glyph drawn twice (overprint) counts once."""
+    def ch(text, x0, top, doctop=True):
+        c = {"text": text, "x0": x0, "x1": x0 + 6, "top": top, "bottom": top + 12, "size": 12.0,
+             "fontname": "F", "upright": True, "matrix": (1, 0, 0, 1, x0, 700)}
+        if doctop:
+            c["doctop"] = top + 842
+        return c
+
+    chars = [ch("S", 100, 100), ch("ố", 106, 100), ch("6", 120, 100, doctop=False), ch("6", 120.2, 100, doctop=False)]
+    assert [c["text"] for c in prepare_chars(chars)] == ["S", "ố", "6"]
