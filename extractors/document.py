@@ -11,10 +11,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractors.annotations import meta_page_lines
+from extractors.annotations import annotation_chars, meta_page_lines
+from extractors.chars import prepare_chars
 from extractors.model import Document, Line, PageText, Table, TableFragment
 from extractors.ocr import ocr_pages
 from extractors.ocr_image import OcrSettings
+from extractors.settings import ExtractionSettings
 from extractors.stitch import append_fragment, continues, finish, new_table
 from extractors.structure import classify, extract_meta, find_heading_lines
 from extractors.tables import find_page_tables
@@ -31,7 +33,8 @@ from extractors.triage import (
 from pipeline.core.errors import CorruptPdf, EncryptedPdf, NotAPdf, PageLimitExceeded
 from pipeline.core.vocabulary import BASIS_MARKER
 
-PARSER_VERSION = "extract-3"  # 2: masthead and signer columns in documents; 3: image-only pages read by OCR
+# 2: masthead and signer columns; 3: OCR, triage, text assembly (space glyphs, layers, annotation text)
+PARSER_VERSION = "extract-3"
 DEFAULT_MAX_PAGES = 2000
 _BASIS_LINE = re.compile(rf"^\(?\s*({BASIS_MARKER})\s*:?\s*\S")
 
@@ -59,7 +62,7 @@ class _PageResult:
     meta_lines: list[Line] | None = None  # page 1 and signature pages, for the masthead reader
 
 
-def _read_pages(path: Path, max_pages: int) -> list[_PageResult]:
+def _read_pages(path: Path, max_pages: int, settings: ExtractionSettings) -> list[_PageResult]:
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
@@ -85,29 +88,35 @@ def _read_pages(path: Path, max_pages: int) -> list[_PageResult]:
             n_chars = len(page.chars)
             # ---- page triage (extractors/triage.py): legacy fonts converted, unreadable layers dropped
             tri = triage_page(page_evidence(page))
-            chars = read_chars(page.chars, tri)
-            # ----
-            frags = find_page_tables(path, page.page_number, h, chars, page.edges) if chars else []
-            outside = [c for c in chars if not any(inside(c, f.bbox, pad=1.0) for f in frags)]
-            lines = chars_to_lines(outside, page.page_number)
-            kind = "table" if frags else "text" if chars else page_kind(tri)
+            own = read_chars(page.chars, tri)
+            # the page's text and what its annotations show (e-signature number and date), prepared
+            # once: space glyphs, font space widths, duplicates (extractors.text.prepare_chars); the page
+            # kind and masthead input stay those of the page's own (triaged) text layer
+            chars = prepare_chars(own + annotation_chars(page), settings)
+            frags = find_page_tables(path, page.page_number, h, chars, page.edges) if own else []
+            outside = [c for c in chars if not any(inside(c, f.bbox, pad=settings.table_text_pad) for f in frags)]
+            lines = chars_to_lines(outside, page.page_number, settings)
+            kind = "table" if frags else "text" if own else page_kind(tri)
             pt = PageText(page.page_number, w, h, rotation, "landscape" if w > h else "portrait", kind,
                           n_chars, sum(len(ln.text.split()) for ln in lines))
             record_triage(pt, tri)
-            meta = meta_page_lines(page, chars, sum(r.meta_lines is not None for r in results) < 6)
+            meta = meta_page_lines(page, own, sum(r.meta_lines is not None for r in results) < 6)
             results.append(_PageResult(pt, lines, frags, meta))
             page.close()  # release the page's parsed objects before the next page
     return results
 
 
 def extract_document(path: Path, max_pages: int = DEFAULT_MAX_PAGES, ocr: OcrSettings | None = OcrSettings(),
-                     cache_root: Path | str | None = None) -> Document:
+                     cache_root: Path | str | None = None,
+                     settings: ExtractionSettings | dict | None = None) -> Document:
     """``ocr=None`` leaves pages without a usable text layer unread; ``cache_root`` is the data
-    dir whose ``cache/ocr`` keeps OCR results (None: no OCR cache)."""
+    dir whose ``cache/ocr`` keeps OCR results (None: no OCR cache); ``settings``: tolerances of
+    text extraction (``ExtractionSettings``, or a dict of overrides)."""
+    settings = ExtractionSettings.resolve(settings)
     path = Path(path)
     check_pdf_bytes(path)
     sha = sha256_file(path)
-    results = _read_pages(path, max_pages)
+    results = _read_pages(path, max_pages, settings)
     # ---- pages a person can read but the text layer cannot: OCR (extractors.ocr) ---------------
     ocr_run = ocr_pages(path, [r.page.page for r in results if needs_ocr(r.page.kind)], ocr, cache_root) \
         if ocr is not None else None
@@ -117,11 +126,11 @@ def extract_document(path: Path, max_pages: int = DEFAULT_MAX_PAGES, ocr: OcrSet
             r.lines, r.fragments = got.lines, got.fragments
             r.meta_lines = list(got.lines)  # the masthead and signature readers read the OCR'd lines
             r.page.is_ocr, r.page.ocr_confidence, r.page.n_words = True, got.confidence, got.n_words
-    repeated = repeated_margin_texts([(r.page.height, r.lines) for r in results])
+    repeated = repeated_margin_texts([(r.page.height, r.lines) for r in results], settings=settings)
     body_lines: list[Line] = []
     items: list[tuple[int, float, str, object]] = []  # (page, top, kind, obj) in reading order
     for r in results:
-        header, body, footer = split_furniture(r.lines, r.page.height, repeated)
+        header, body, footer = split_furniture(r.lines, r.page.height, repeated, settings)
         r.page.header = " ".join(ln.text for ln in header) or None
         r.page.footer = " ".join(ln.text for ln in footer) or None
         label = next((ln.text for ln in header + footer if re.search(r"\d", ln.text)), None)
@@ -154,7 +163,7 @@ def extract_document(path: Path, max_pages: int = DEFAULT_MAX_PAGES, ocr: OcrSet
     tables = [finish(t) for t in tables]
 
     # ---- structure: headings, and the heading path and basis of each table -----------------
-    headings = classify(find_heading_lines(body_lines))
+    headings = classify(find_heading_lines(body_lines, settings), settings)
     head_at = {(h.page, h.bbox[1], h.text[:20]): h for h in headings}
     del head_at
     heading_pos = [(h.page, h.bbox[1], h) for h in headings]

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractors.model import DocumentMeta, Heading, Line
+from extractors.settings import DEFAULT, ExtractionSettings
 from extractors.text import join_wrapped
 from pipeline.core.text import fold_ws, nfc
 from pipeline.core.vocabulary import BASIS_MARKER
@@ -64,13 +65,13 @@ def _start(line: Line) -> _Candidate | None:
     return None
 
 
-def find_heading_lines(lines: Sequence[Line]) -> list[_Candidate]:
+def find_heading_lines(lines: Sequence[Line], settings: ExtractionSettings = DEFAULT) -> list[_Candidate]:
     """Group bold body lines into heading candidates (wrapped headings joined)."""
     out: list[_Candidate] = []
     current: _Candidate | None = None
     prev: Line | None = None
     for ln in lines:
-        near = prev is not None and ln.page == prev.page and ln.bbox[1] - prev.bbox[3] < 0.9 * ln.size
+        near = prev is not None and ln.page == prev.page and ln.bbox[1] - prev.bbox[3] < settings.heading_gap_em * ln.size
         if not ln.bold:
             current = None
             prev = ln
@@ -88,7 +89,7 @@ def find_heading_lines(lines: Sequence[Line]) -> list[_Candidate]:
     return out
 
 
-def classify(cands: Sequence[_Candidate]) -> list[Heading]:
+def classify(cands: Sequence[_Candidate], settings: ExtractionSettings = DEFAULT) -> list[Heading]:
     """Assign kind, level, parent and path to heading candidates in document order."""
     heads: list[Heading] = []
     stack: list[tuple[Heading, tuple]] = []  # (heading, signature)
@@ -103,7 +104,7 @@ def classify(cands: Sequence[_Candidate]) -> list[Heading]:
         m = _BASIS.search(text)
         if m and cand.kind != "article":
             basis, text = m.group(1), text[: m.start()].strip()
-        upper = _upper_share(text.split(None, 1)[1] if " " in text else text) >= 0.7
+        upper = _upper_share(text.split(None, 1)[1] if " " in text else text) >= settings.upper_title_share
         sig: tuple = (cand.kind, cand.number.count(".") + 1 if cand.kind == "numbered" else 0, upper)
         kinds = open_kinds()
         if cand.kind == "appendix":
