@@ -9,6 +9,11 @@ stitching:
   number where the table numbers its rows, or starts in lower case / with closing punctuation);
 * a merged cell that continues over the break (an empty cell at the top of the continuation
   under a vertical span) stays one merged cell.
+
+What may stand between the two fragments without ending the table: page numbers, a
+"(tiếp theo)" line, and footnotes under the table on its page (a smaller font than the body).
+
+Tolerances: ``extractors.table_settings.TableSettings``.
 """
 
 from __future__ import annotations
@@ -16,8 +21,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from extractors.model import Cell, Table, TableFragment
-from extractors.text import fold_ws, join_wrapped
+from extractors.model import Cell, Line, Table, TableFragment
+from extractors.table_settings import TABLE_SETTINGS, TableSettings
+from extractors.text import join_wrapped
 
 _NUMBERING = re.compile(r"^\s*(\d+(\.\d+)*\.?|[IVXL]+\.?|[a-zđ]\)|[-+•])(\s|$)")
 _GROUP = re.compile(r"^\s*([IVXL]+|[A-ZĐ])([.\s]|$)")
@@ -41,11 +47,11 @@ def _covering(cells: Sequence[Cell], row: int, col: int) -> Cell | None:
     return None
 
 
-def count_header_rows(frag: TableFragment) -> int:
-    """Leading rows that read as a header: bold (or header vocabulary) and several labels."""
+def count_header_rows(frag: TableFragment, settings: TableSettings = TABLE_SETTINGS) -> int:
+    """Leading rows that read as a header: mostly bold (or header vocabulary) and several labels."""
     n = 0
     # a header may sit alone at the foot of a page (its body starts on the next page)
-    for r in range(min(max(frag.n_rows - 1, 1), 3)):
+    for r in range(min(max(frag.n_rows - 1, 1), settings.max_header_rows)):
         row = [c for c in _row_cells(frag.cells, r) if c.text]
         if not row:
             break
@@ -59,13 +65,14 @@ def count_header_rows(frag: TableFragment) -> int:
             spans_rows = any(c.row + c.rs > r for c in above)
             if not (spans_cols or spans_rows):
                 break
-        bold = all(c.bold for c in row)
+        # a header label may be half bold, half italic ("Điểm đạt được (điểm chuẩn tối đa: 15đ)")
+        bold = sum(c.bold for c in row) >= settings.header_bold_share * len(row) and row[0].bold
         vocab = sum(bool(_HEADER_WORDS.match(c.text)) for c in row) >= max(1, len(row) // 2)
-        numeric = any(re.fullmatch(r"[\d.,\s≤≥<>x-]+", c.text) for c in row)
+        numeric = any(re.fullmatch(r"[\d.,\s≤≥<>x%-]+", c.text) for c in row)
         if (bold or (vocab and n == 0)) and not numeric and not _GROUP.match(row[0].text or "~"):
             n = r + 1
             # a header cell spanning down covers the next rows too
-            n = max(n, max(c.row + c.rs for c in row if c.rs <= 3))
+            n = max(n, max(c.row + c.rs for c in row if c.rs <= settings.max_header_rows))
         else:
             break
     return min(n, frag.n_rows)
@@ -75,7 +82,7 @@ def _subset(small: list[float], big: list[float], tol: float) -> bool:
     return all(any(abs(x - y) <= tol for y in big) for x in small)
 
 
-def _same_grid(a: list[float], b: list[float], tol: float = 4.0) -> bool:
+def _same_grid(a: list[float], b: list[float], tol: float = TABLE_SETTINGS.grid_tol) -> bool:
     """Two fragments share a grid when their outer edges agree and the column boundaries of
     one are a subset of the other's (a header may merge columns that the body splits)."""
     if abs(a[0] - b[0]) > tol or abs(a[-1] - b[-1]) > tol:
@@ -83,7 +90,7 @@ def _same_grid(a: list[float], b: list[float], tol: float = 4.0) -> bool:
     return _subset(a, b, tol) or _subset(b, a, tol)
 
 
-def _union_edges(a: list[float], b: list[float], tol: float = 4.0) -> list[float]:
+def _union_edges(a: list[float], b: list[float], tol: float = TABLE_SETTINGS.grid_tol) -> list[float]:
     out = list(a)
     for x in b:
         if not any(abs(x - y) <= tol for y in out):
@@ -91,7 +98,7 @@ def _union_edges(a: list[float], b: list[float], tol: float = 4.0) -> list[float
     return sorted(out)
 
 
-def _remap(cells: Sequence[Cell], old: list[float], new: list[float], tol: float = 4.0) -> None:
+def _remap(cells: Sequence[Cell], old: list[float], new: list[float]) -> None:
     """Re-express column indices and spans of ``cells`` on a finer grid ``new``."""
     def idx(x: float) -> int:
         return min(range(len(new)), key=lambda i: abs(new[i] - x))
@@ -102,7 +109,20 @@ def _remap(cells: Sequence[Cell], old: list[float], new: list[float], tol: float
 
 
 def _header_texts(cells: Sequence[Cell], n_header: int) -> list[str]:
-    return [fold_ws(c.text) for c in sorted(cells, key=lambda c: (c.row, c.col)) if c.row < n_header]
+    # white space aside: a repeated header may wrap differently on another page
+    return [re.sub(r"\s+", "", c.text) for c in sorted(cells, key=lambda c: (c.row, c.col)) if c.row < n_header]
+
+
+def _repeated_rows(table: Table, cells: Sequence[Cell], settings: TableSettings) -> int:
+    """How many leading rows of a continuation repeat the table's leading rows word for word.
+    A row repeated at the top of every page is the header, whatever its typography."""
+    for k in range(min(settings.max_header_rows, table.n_rows - 1), 0, -1):
+        head = _header_texts(table.cells, k)
+        top = _header_texts([c for c in cells if c.row < k], k)
+        if head and head == top and any(head) and all(c.row + c.rs <= k for c in cells if c.row < k) \
+                and all(c.row + c.rs <= k for c in table.cells if c.row < k):
+            return k
+    return 0
 
 
 def _identifier_col(cells: Sequence[Cell], n_header: int, n_cols: int) -> int | None:
@@ -121,28 +141,28 @@ def _is_continuation_text(text: str) -> bool:
     return bool(text) and (text[0].islower() or text[0] in ")],.;:")
 
 
-def append_fragment(table: Table, frag: TableFragment) -> None:
+def append_fragment(table: Table, frag: TableFragment, settings: TableSettings = TABLE_SETTINGS) -> None:
     """Stitch ``frag`` below ``table`` (mutates ``table``)."""
+    open_break = table.fragments[-1].open_bottom or frag.open_top
     cells = [Cell(c.row, c.col, c.rs, c.cs, c.text, c.page, c.bbox, c.bold) for c in frag.cells]
     # put both on the finer of the two column grids
     shift = frag.col_edges[0] - table.col_edges[0]
     frag_edges = [e - shift for e in frag.col_edges]
-    union = _union_edges(table.col_edges, frag_edges)
+    union = _union_edges(table.col_edges, frag_edges, settings.grid_tol)
     if len(union) != len(table.col_edges):
         _remap(table.cells, table.col_edges, union)
     if len(union) != len(frag_edges):
         _remap(cells, frag_edges, union)
     table.col_edges = union
     table.n_cols = len(union) - 1
-    # 1. repeated header rows
+    # 1. repeated header rows (a repetition proves a header the first page did not show as one)
     nh = table.n_header_rows
-    if nh and frag.n_rows > nh:
-        head = _header_texts(table.cells, nh)
-        top = _header_texts([c for c in cells if c.row < nh], nh)
-        if head == top and all(c.row + c.rs <= nh for c in cells if c.row < nh):
-            cells = [c for c in cells if c.row >= nh]
-            for c in cells:
-                c.row -= nh
+    rep = _repeated_rows(table, cells, settings) if not open_break else 0
+    if rep:
+        nh = table.n_header_rows = max(nh, rep)
+        cells = [c for c in cells if c.row >= rep]
+        for c in cells:
+            c.row -= rep
     if not cells:
         table.fragments.append(frag)
         return
@@ -150,8 +170,8 @@ def append_fragment(table: Table, frag: TableFragment) -> None:
     first = [c for c in cells if c.row == 0]
     ident = _identifier_col(table.cells, nh, table.n_cols)
     nonempty = [c for c in first if c.text]
-    split_row = False
-    if nonempty:
+    split_row = open_break  # no ruling closed the row: its rest is on this page
+    if nonempty and not split_row:
         id_cell = next((c for c in first if c.col <= (ident if ident is not None else -1) < c.col + c.cs), None)
         above_id = _covering(table.cells, last, ident) if ident is not None else None
         if ident is not None and id_cell is not None and not id_cell.text and above_id and above_id.text \
@@ -212,15 +232,57 @@ def row_kinds(table: Table) -> list[str]:
     return kinds
 
 
-def continues(table: Table, frag: TableFragment) -> bool:
+def continues(table: Table, frag: TableFragment, settings: TableSettings = TABLE_SETTINGS) -> bool:
     prev = table.fragments[-1]
     shift = frag.col_edges[0] - table.col_edges[0]
-    return frag.page == prev.page + 1 and abs(shift) <= 4.0 and _same_grid(
-        table.col_edges, [e - shift for e in frag.col_edges])
+    return frag.page == prev.page + 1 and abs(shift) <= settings.grid_tol and _same_grid(
+        table.col_edges, [e - shift for e in frag.col_edges], settings.grid_tol)
 
 
-def new_table(index: int, frag: TableFragment) -> Table:
-    nh = count_header_rows(frag)
+_PAGE_MARK = re.compile(r"^[-–—\s]*(trang\s*)?\d{1,4}(\s*/\s*\d{1,4})?[-–—\s]*$|^\(?\s*tiếp\s*(theo)?\s*\)?\.?$", re.I)
+
+
+def is_break_furniture(line: Line, prev_page: int, body_size: float,
+                       settings: TableSettings = TABLE_SETTINGS) -> bool:
+    """A line that may stand between a table's end on ``prev_page`` and its continuation on the
+    next page: a page number or continuation mark anywhere, or a footnote (smaller type than the
+    body) under the table on its own page."""
+    if _PAGE_MARK.match(line.text.strip()):
+        return True
+    return line.page == prev_page and body_size > 0 and line.size <= settings.footnote_size_ratio * body_size
+
+
+def stitch_fragments(items: Sequence[tuple[int, float, str, object]], body_size: float,
+                     settings: TableSettings = TABLE_SETTINGS) -> list[Table]:
+    """Page fragments and body lines in reading order (page, top, "frag" | "line", object) →
+    logical tables. A fragment continues the table before it when it is the first table on its
+    page, the table ended on the page before, only page furniture (``is_break_furniture``)
+    stands between them, and their column grids agree."""
+    tables: list[Table] = []
+    current: Table | None = None
+    between: list[Line] = []
+    pages_with_frag: set[int] = set()
+    for page, _top, kind, obj in items:
+        if kind != "frag":
+            if isinstance(obj, Line):
+                between.append(obj)
+            continue
+        assert isinstance(obj, TableFragment)
+        frag = obj
+        first_on_page = page not in pages_with_frag
+        pages_with_frag.add(page)
+        if (current is not None and first_on_page and continues(current, frag, settings)
+                and all(is_break_furniture(ln, current.fragments[-1].page, body_size, settings) for ln in between)):
+            append_fragment(current, frag, settings)
+        else:
+            current = new_table(len(tables), frag, settings)
+            tables.append(current)
+        between = []
+    return [finish(t) for t in tables]
+
+
+def new_table(index: int, frag: TableFragment, settings: TableSettings = TABLE_SETTINGS) -> Table:
+    nh = count_header_rows(frag, settings)
     cells = [Cell(c.row, c.col, c.rs, c.cs, c.text, c.page, c.bbox, c.bold) for c in frag.cells]
     return Table(index, [frag], frag.n_rows, frag.n_cols, nh, cells, [], frag.method, frag.confidence,
                  col_edges=list(frag.col_edges))
