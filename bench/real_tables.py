@@ -192,8 +192,15 @@ def score_document(golden: dict, found: Sequence[Found], explain=None) -> Counte
         t = match_table(g, found)
         if t is not None:
             c["found"] += 1
-            c["whole"] += multi and t.pages == list(range(g["first_page"], g["last_page"] + 1))
-            c["header_ok"] += header_right(t, g.get("header_rows") or [])
+            whole = t.pages == list(range(g["first_page"], g["last_page"] + 1))
+            c["whole"] += multi and whole
+            head_ok = header_right(t, g.get("header_rows") or [])
+            c["header_ok"] += head_ok
+            if explain is not None and ((multi and not whole) or not head_ok):
+                explain(f"  table p{g['first_page']}-{g['last_page']}: found pages {t.pages}, "
+                        f"header rows {t.n_header_rows}: {[[x[1] for x in r] for r in t.rows[:2]]}")
+        elif explain is not None:
+            explain(f"  table p{g['first_page']}-{g['last_page']} not found")
         for b in g.get("body_rows", []):
             c["rows"] += 1
             want = [fold(x) for x in b["cells"]]

@@ -119,8 +119,8 @@ def _repeated_rows(table: Table, cells: Sequence[Cell], settings: TableSettings)
     for k in range(min(settings.max_header_rows, table.n_rows - 1), 0, -1):
         head = _header_texts(table.cells, k)
         top = _header_texts([c for c in cells if c.row < k], k)
-        if head and head == top and any(head) and all(c.row + c.rs <= k for c in cells if c.row < k) \
-                and all(c.row + c.rs <= k for c in table.cells if c.row < k):
+        # a header cell of the continuation may run on into the body where a ruling is missing
+        if head and head == top and any(head) and all(c.row + c.rs <= k for c in table.cells if c.row < k):
             return k
     return 0
 
@@ -157,9 +157,13 @@ def append_fragment(table: Table, frag: TableFragment, settings: TableSettings =
     table.n_cols = len(union) - 1
     # 1. repeated header rows (a repetition proves a header the first page did not show as one)
     nh = table.n_header_rows
-    rep = _repeated_rows(table, cells, settings) if not open_break else 0
+    rep = _repeated_rows(table, cells, settings)
+    open_break = open_break and not rep  # a repeated header closes the cut by itself
     if rep:
         nh = table.n_header_rows = max(nh, rep)
+        for c in cells:  # what a header cell spans below the header is an empty body cell
+            if c.row < rep < c.row + c.rs:
+                c.rs, c.row, c.text = c.row + c.rs - rep, rep, ""
         cells = [c for c in cells if c.row >= rep]
         for c in cells:
             c.row -= rep

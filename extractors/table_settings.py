@@ -43,9 +43,6 @@ class TableSettings:
     that boundary (Word leaves out the ruling between a shaded header and the body)."""
     shading_cover: float = 0.8
     """Share of the cell's side the fill's edge must run along to count as its ruling."""
-    open_row_min: float = 3.0
-    """Side rulings reaching this far past the table's closing ruling, with text between them,
-    are a row left open by the page break (camelot drops such an unclosed row)."""
 
     # ---- header rows and stitching ---------------------------------------------------------
     max_header_rows: int = 3
@@ -70,7 +67,7 @@ class TableSettings:
         for name in ("stream_filled_row_share", "header_bold_share", "shading_cover", "footnote_size_ratio"):
             if not 0.0 < getattr(self, name) <= 1.0:
                 raise ValueError(f"TableSettings.{name} is a share in (0, 1]")
-        for name in ("row_pad", "word_gap", "shading_edge_tol", "open_row_min", "grid_tol"):
+        for name in ("row_pad", "word_gap", "shading_edge_tol", "grid_tol"):
             if getattr(self, name) < 0.0:
                 raise ValueError(f"TableSettings.{name} must be >= 0")
         if self.stream_min_chars < 0:

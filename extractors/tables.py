@@ -15,8 +15,8 @@ Three things camelot does not do, added here (each measured on real exports):
 * the edge of a background fill is a cell boundary: Word leaves out the ruling between a shaded
   header and an unshaded body and draws only the fill;
 * a row cut by the page break in a browser or LibreOffice print has its side rulings but no
-  closing ruling, so camelot drops it; it comes back as an open row, marked on the fragment so
-  that stitching joins it to the row it continues.
+  closing ruling (camelot closes it at the rulings' ends); the fragment is marked open there so
+  that stitching joins the cut row whatever its text looks like.
 
 Tolerances: ``extractors.table_settings.TableSettings``.
 """
@@ -319,62 +319,20 @@ def grid_cells(flags: list[list[tuple[bool, bool, bool, bool]]], col_edges: Sequ
     return cells
 
 
-def _v_rulings(edges: Sequence[Edge], x: float, tol: float) -> list[Edge]:
-    return [e for e in edges if e.get("orientation") == "v" and abs(e["x0"] - x) <= tol]
+def _h_ruled(edges: Sequence[Edge], y: float, x0: float, x1: float, settings: TableSettings) -> bool:
+    """Whether horizontal rulings run along ``y`` over most of [x0, x1]."""
+    covered = sum(max(0.0, min(e["x1"], x1) - max(e["x0"], x0)) for e in edges
+                  if e.get("orientation") == "h" and abs(e["top"] - y) <= settings.shading_edge_tol + 0.5)
+    return covered >= settings.shading_cover * (x1 - x0)
 
 
-def open_row(frag: TableFragment, chars: Sequence[Char], edges: Sequence[Edge], at_top: bool,
-             settings: TableSettings = TABLE_SETTINGS) -> TableFragment:
-    """Add to ``frag`` the row left open by a page break above (``at_top``) or below it: the
-    table's outer side rulings run on past its first (last) horizontal ruling, and text sits
-    between them. Inner columns are those whose rulings also run on."""
-    tol = settings.grid_tol
-    top, bottom = frag.bbox[1], frag.bbox[3]
-
-    def reach(x: float) -> float | None:
-        """How far the rulings at ``x`` run past the table's edge (None: they do not)."""
-        ends = []
-        for e in _v_rulings(edges, x, tol):
-            if at_top and e["bottom"] >= top - tol and e["top"] < top - settings.open_row_min:
-                ends.append(e["top"])
-            if not at_top and e["top"] <= bottom + tol and e["bottom"] > bottom + settings.open_row_min:
-                ends.append(e["bottom"])
-        if not ends:
-            return None
-        return min(ends) if at_top else max(ends)
-
-    outer = [reach(frag.col_edges[0]), reach(frag.col_edges[-1])]
-    if outer[0] is None or outer[1] is None:
-        return frag
-    lo, hi = (max(outer), top) if at_top else (bottom, min(outer))  # type: ignore[type-var]
-    mine = [c for c in chars if lo <= (c["top"] + c["bottom"]) / 2 <= hi
-            and frag.col_edges[0] <= (c["x0"] + c["x1"]) / 2 <= frag.col_edges[-1]]
-    if not any(c["text"].strip() for c in mine):
-        return frag
-    # columns of the open row: boundaries whose rulings also run into it
-    inner = [x for x in frag.col_edges[1:-1] if reach(x) is not None]
-    keep = [frag.col_edges[0]] + inner + [frag.col_edges[-1]]
-    flags = [[(True, True, True, True)] * (len(keep) - 1)]
-    new = grid_cells(flags, keep, [lo, hi], frag.page, mine, settings)
-    index = {round(x, 2): i for i, x in enumerate(frag.col_edges)}
-    for c in new:  # back onto the fragment's column grid
-        a = index.get(round(keep[c.col], 2), 0)
-        b = index.get(round(keep[c.col + c.cs], 2), len(frag.col_edges) - 1)
-        c.col, c.cs = a, max(1, b - a)
-    if at_top:
-        for c in frag.cells:
-            c.row += 1
-        frag.cells[:0] = new
-        frag.bbox = (frag.bbox[0], round(lo, 2), frag.bbox[2], frag.bbox[3])
-        frag.open_top = True
-    else:
-        for c in new:
-            c.row = frag.n_rows
-        frag.cells.extend(new)
-        frag.bbox = (frag.bbox[0], frag.bbox[1], frag.bbox[2], round(hi, 2))
-        frag.open_bottom = True
-    frag.n_rows += 1
-    return frag
+def mark_open_edges(frag: TableFragment, edges: Sequence[Edge], settings: TableSettings = TABLE_SETTINGS) -> None:
+    """A table whose first (last) row is closed only by the ends of its side rulings, with no
+    horizontal ruling there, is a row cut by the page break (browser and LibreOffice prints leave
+    the cut open); camelot closes the row at the rulings' ends, the flag tells stitching."""
+    x0, top, x1, bottom = frag.bbox
+    frag.open_top = not _h_ruled(edges, top, x0, x1, settings)
+    frag.open_bottom = not _h_ruled(edges, bottom, x0, x1, settings)
 
 
 def find_page_tables(path: Path, page: int, height: float, chars: Sequence[Char],
@@ -394,7 +352,6 @@ def find_page_tables(path: Path, page: int, height: float, chars: Sequence[Char]
     frags = [camelot_to_fragment(t, page, height, chars, method, edges, settings)
              for t in found if t.shape[0] >= 1 and t.shape[1] >= 2]
     frags.sort(key=lambda f: f.bbox[1])
-    if frags:
-        open_row(frags[0], chars, edges, at_top=True, settings=settings)
-        open_row(frags[-1], chars, edges, at_top=False, settings=settings)
+    for f in frags:
+        mark_open_edges(f, edges, settings)
     return frags
