@@ -151,25 +151,29 @@ def row_matches(got: Sequence[tuple[str, str]], want: Sequence[str],
                for i, (g, w) in enumerate(zip(got, want, strict=True)))
 
 
-def header_matches(t: Found, header_rows: list[list[str]]) -> bool:
-    """Half or more of the golden header texts appear in the first rows of ``t``."""
+def header_share(t: Found, header_rows: list[list[str]]) -> float:
+    """Share of the golden header texts found in the first rows of ``t``."""
     want = {fold(x) for row in header_rows for x in row if fold(x)}
     if not want:
-        return False
+        return 0.0
     have = {x for row in t.rows[:len(header_rows) + 1] for cell in row for x in cell if x}
-    return len(want & have) >= 0.5 * len(want)
+    return len(want & have) / len(want)
 
 
 def match_table(g: dict, found: Sequence[Found]) -> Found | None:
+    """The returned table starting on the golden first page that carries the golden header
+    (half its texts or more; the best share wins, then the closest page range)."""
     cands = [t for t in found if t.pages and t.pages[0] == g["first_page"]]
     heads = [[fold(x) for x in row] for row in g.get("header_rows") or []]
+    span = set(range(g["first_page"], g["last_page"] + 1))
+    if heads:
+        scored = [(header_share(t, heads), -len(span ^ set(t.pages)), i) for i, t in enumerate(cands)]
+        best = max((x for x in scored if x[0] >= 0.5), default=None)
+        return cands[best[2]] if best else None
+    first = next((b for b in g.get("body_rows", []) if b["page"] == g["first_page"]), None)
     for t in cands:
-        if heads and header_matches(t, heads):
+        if first is None or any(row_matches(r, [fold(x) for x in first["cells"]]) for r in t.rows):
             return t
-        if not heads:
-            first = next((b for b in g.get("body_rows", []) if b["page"] == g["first_page"]), None)
-            if first is None or any(row_matches(r, [fold(x) for x in first["cells"]]) for r in t.rows):
-                return t
     return None
 
 

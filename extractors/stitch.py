@@ -69,7 +69,9 @@ def count_header_rows(frag: TableFragment, settings: TableSettings = TABLE_SETTI
         bold = sum(c.bold for c in row) >= settings.header_bold_share * len(row) and row[0].bold
         vocab = sum(bool(_HEADER_WORDS.match(c.text)) for c in row) >= max(1, len(row) // 2)
         numeric = any(re.fullmatch(r"[\d.,\s≤≥<>x%-]+", c.text) for c in row)
-        if (bold or (vocab and n == 0)) and not numeric and not _GROUP.match(row[0].text or "~"):
+        # a row opening with an item number ("1 - Thủ tục hành chính") is the table's first item
+        item = bool(_NUMBERING.match(row[0].text)) and row[0].col == 0
+        if (bold or (vocab and n == 0)) and not numeric and not item and not _GROUP.match(row[0].text or "~"):
             n = r + 1
             # a header cell spanning down covers the next rows too
             n = max(n, max(c.row + c.rs for c in row if c.rs <= settings.max_header_rows))

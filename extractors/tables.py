@@ -153,7 +153,7 @@ def cell_text(chars: Sequence[Char], bbox: BBox | None = None) -> tuple[str, boo
     spaces = [c for c in allc if not c["text"].strip()]
     lines = []
     for g in _line_groups(mine):
-        text = _chars_to_string(g)
+        text = " ".join(_chars_to_string(run) for run in _split_at_spaces(g, spaces))
         # the producer's own space glyph at the end of a line says the break is a space
         top, bottom, right = min(c["top"] for c in g), max(c["bottom"] for c in g), g[-1]["x1"]
         if any(sp["x0"] >= right - 0.5 and top - 1 <= (sp["top"] + sp["bottom"]) / 2 <= bottom + 1 for sp in spaces):
@@ -162,6 +162,21 @@ def cell_text(chars: Sequence[Char], bbox: BBox | None = None) -> tuple[str, boo
     fonts = [c.get("fontname", "") for c in mine if c["text"].strip()]
     bold = bool(fonts) and sum(is_bold(f) for f in fonts) >= 0.6 * len(fonts)
     return join_wrapped(lines), bold
+
+
+def _split_at_spaces(line: Sequence[Char], spaces: Sequence[Char]) -> list[list[Char]]:
+    """One visual line cut where the producer put a space glyph between two glyphs: a space the
+    producer wrote is a space, however tight justification set the gap."""
+    if not spaces:
+        return [list(line)]
+    top, bottom = min(c["top"] for c in line), max(c["bottom"] for c in line)
+    xs = sorted((sp["x0"] + sp["x1"]) / 2 for sp in spaces if top - 1 <= (sp["top"] + sp["bottom"]) / 2 <= bottom + 1)
+    runs: list[list[Char]] = [[line[0]]] if line else []
+    for a, b in zip(line, line[1:], strict=False):
+        if any(a["x1"] - 0.5 <= x <= b["x0"] + 0.5 for x in xs):
+            runs.append([])
+        runs[-1].append(b)
+    return runs
 
 
 def words(chars: Sequence[Char], settings: TableSettings = TABLE_SETTINGS) -> list[list[Char]]:

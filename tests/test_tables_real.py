@@ -144,3 +144,94 @@ def test_table_settings_are_validated():
     with pytest.raises(ValueError):
         TableSettings(grid_tol=-1.0)
     assert TableSettings().grid_tol == 4.0
+
+
+# ---- pages cut from the real corpus (expected rows read from the rendered pages) --------------
+
+def _doc(name: str):
+    return extract_document(FIXTURES / name)
+
+
+def _find_row(rows: list[list[str]], first: str) -> list[str]:
+    hits = [r for r in rows if r and r[0] == first]
+    assert hits, f"no row starting {first!r}"
+    return hits[0]
+
+
+def test_word_export_shaded_header_without_ruling_and_a_second_table_on_the_same_page():
+    """Word, rulings drawn as thin filled rectangles; the ruling under the shaded header is left
+    out in two columns (only the fill's edge draws it); a second table starts under the first
+    one's end on page 2."""
+    doc = _doc("t01_p24-25.pdf")
+    assert [t.pages for t in doc.tables] == [[1, 2], [2]]
+    first, second = doc.tables
+    rows = rows_of(first)
+    assert first.n_header_rows == 1
+    assert rows[0] == ["STT", "Đơn vị", "Điểm đạt được (điểm chuẩn tối đa: 15đ)", "Tỷ lệ (%)"]
+    assert sum(r[0] == "STT" for r in rows) == 1, "the header repeated on page 2 is dropped"
+    assert rows[1] == ["1", "Thanh tra tỉnh", "12,734", "84,893%"]
+    assert rows[2] == ["2", "Sở Dân tộc và Tôn giáo", "12,451", "83,009%"]
+    assert _find_row(rows, "15") == ["15", "Sở Y tế", "11,636", "77,572%"]
+    assert rows[-1] == ["Điểm thấp nhất", "", "11,636", "77,572%"]
+    assert len(rows) == 1 + 15 + 3
+    second_rows = rows_of(second)
+    assert second.n_header_rows == 1 and second_rows[0][1] == "Địa phương"
+    assert second_rows[1] == ["1", "UBND xã Tân Minh", "13,951", "93,004%"]
+
+
+def test_table_continues_past_a_footnote_and_the_page_number():
+    """Page 1 ends with the table's first rows, then a footnote in small type; page 2 opens with
+    the printed page number and the header again."""
+    doc = _doc("t01_p30-31.pdf")
+    ranked = [t for t in doc.tables if t.n_rows and rows_of(t)[0][0] == "Thứ hạng"]
+    assert len(ranked) == 1, "one ranking table, not one per page"
+    t = ranked[0]
+    assert t.pages == [1, 2]
+    rows = rows_of(t)
+    assert sum(r[0] == "Thứ hạng" for r in rows) == 1
+    assert rows[1] == ["1", "UBND phường Cam Ly - Đà Lạt", "10,00", "8,48", "84,80%"]
+    assert _find_row(rows, "9") == ["9", "UBND xã Hồng Sơn", "10,00", "8,45", "84,50%"]
+    assert _find_row(rows, "10") == ["10", "UBND xã Đạ Huoai 3", "10,00", "8,44", "84,40%"]
+    assert rows[-1] == ["38", "UBND xã Đam Rông 2", "10,00", "8,31", "83,10%"]
+    assert [r[0] for r in rows[1:]] == [str(i) for i in range(1, 39)]
+
+
+def test_landscape_criteria_table_rejoins_a_formula_cut_by_the_page_break():
+    """Two-row header repeated on page 2, where its 'Ghi chú' cell runs on into the body for want
+    of a ruling; the formula cell of 2.3.2 continues at the top of page 2."""
+    doc = _doc("t03_p3-4.pdf")
+    assert len(doc.tables) == 1
+    t = doc.tables[0]
+    assert t.pages == [1, 2] and t.n_header_rows == 2
+    rows = rows_of(t)
+    assert not any(r[0] == "STT" for r in rows[2:]), "the header repeated on page 2 is dropped"
+    formula = [r for r in rows if r[1].startswith("Tính điểm theo công thức: (b1/a)")]
+    assert len(formula) == 1
+    assert formula[0][1] == (
+        "Tính điểm theo công thức: (b1/a)*điểm tối đa *100% + (b2/a)*điểm tối đa *75% + (b3/a)*điểm tối đa*25% "
+        "Trong đó: a là tổng số văn bản cần phải xử lý b1 là số văn bản đã hoàn thành xử lý trong 30 ngày "
+        "(kể từ ngày cơ quan có thẩm quyền kiến nghị) b2 là số văn bản đã hoàn thành việc xử lý trong thời hạn "
+        "từ sau 30 ngày đến 90 ngày. b3 là số văn bản đã hoàn thành việc xử lý trong thời hạn từ sau 90 ngày "
+        "Trường hợp a = 0 thì đạt điểm tối đa.")
+    assert _find_row(rows, "2.4.")[1:3] == ["Cập nhật văn bản trên Cơ sở dữ liệu quốc gia về pháp luật", "1.00"]
+    assert _find_row(rows, "2.5.1.")[-1] == "ĐTXHH"
+
+
+def test_procedure_table_without_header_rejoins_a_row_split_by_the_page_break():
+    """A two-column table per procedure: no header row, label rows merged over both columns, a
+    content row split over the page break (Word draws the break's rulings)."""
+    doc = _doc("t26_p10-11.pdf")
+    assert len(doc.tables) == 1
+    t = doc.tables[0]
+    assert t.pages == [1, 2] and t.n_header_rows == 0
+    rows = rows_of(t)
+    assert rows[0] == ["1 - Thủ tục hành chính",
+                       "Cấp giấy chứng nhận bị phơi nhiễm với HIV do tai nạn rủi ro nghề nghiệp"]
+    assert rows[1] == ["Trình tự thực hiện", ""]
+    split = [r for r in rows if r[1].startswith("- Cơ quan chuyên môn về y tế")]
+    assert len(split) == 1
+    assert split[0][1].endswith("- Bộ Công an, Bộ Quốc phòng cấp giấy chứng nhận bị phơi nhiễm với HIV, bị nhiễm HIV "
+                                "do tai nạn rủi ro nghề nghiệp cho các đối tượng thuộc thẩm quyền quản lý.")
+    i = rows.index(["Phí", ""])
+    assert rows[i + 1] == ["", "Không"]
+    assert len(rows) == 23
