@@ -27,6 +27,7 @@ from extractors.text import join_wrapped
 
 _NUMBERING = re.compile(r"^\s*(\d+(\.\d+)*\.?|[IVXL]+\.?|[a-zđ]\)|[-+•])(\s|$)")
 _GROUP = re.compile(r"^\s*([IVXL]+|[A-ZĐ])([.\s]|$)")
+_SERIAL_HEAD = re.compile(r"^\s*(stt|tt|s/t|số\s*tt|số thứ tự|thứ tự)\s*$", re.I)
 _TOTAL = re.compile(r"^\s*(tổng cộng|tổng số|cộng|tổng)\b", re.I)
 _HEADER_WORDS = re.compile(
     r"^(stt|tt|s/t|hạng mục|nội dung|đơn vị|đvt|dvt|ghi chú|thời kỳ|tài liệu|yêu cầu|định mức|chỉ tiêu|"
@@ -175,6 +176,8 @@ def append_fragment(table: Table, frag: TableFragment, settings: TableSettings =
     last = table.n_rows - 1
     first = [c for c in cells if c.row == 0]
     ident = _identifier_col(table.cells, nh, table.n_cols)
+    if ident is None and nh and any(c.row == 0 and c.col == 0 and _SERIAL_HEAD.match(c.text) for c in table.cells):
+        ident = 0  # too few rows to see the numbering, but the header says the first column numbers them
     nonempty = [c for c in first if c.text]
     split_row = open_break  # no ruling closed the row: its rest is on this page
     if nonempty and not split_row:
