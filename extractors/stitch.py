@@ -144,6 +144,36 @@ def _is_continuation_text(text: str) -> bool:
     return bool(text) and (text[0].islower() or text[0] in ")],.;:")
 
 
+def _shape(grid: list[list[Cell | None]], r: int) -> tuple[str, ...]:
+    """Which positions of row ``r`` hold text ("t"), are empty ("e") or are covered by a cell
+    from a row above ("s")."""
+    out = []
+    for c in grid[r]:
+        out.append("s" if c is None or c.row != r else ("t" if c.text else "e"))
+    return tuple(out)
+
+
+def _never_twice(table: Table, nh: int, first: Sequence[Cell]) -> bool:
+    """The continuation's first row has the shape of the table's last row (an empty cell where
+    that row has one), and in the rest of the table no two rows of that shape follow each other,
+    while there are several of them: e.g. a label row then a content row with an empty first
+    column, repeated, so two content rows in a row can only be one row cut by the page break."""
+    if not first or table.n_rows - nh < 4:
+        return False
+    grid = table.grid()
+    last = _shape(grid, table.n_rows - 1)
+    mine = ["e"] * table.n_cols
+    for c in first:
+        for k in range(c.col, min(c.col + c.cs, table.n_cols)):
+            mine[k] = ("t" if c.text else "e") if k == c.col else "s"
+    if tuple(mine) != last or "e" not in last or "t" not in last:
+        return False
+    shapes = [_shape(grid, r) for r in range(nh, table.n_rows)]
+    if sum(sh == last for sh in shapes) < 2:
+        return False
+    return not any(a == last and b == last for a, b in zip(shapes, shapes[1:], strict=False))
+
+
 def append_fragment(table: Table, frag: TableFragment, settings: TableSettings = TABLE_SETTINGS) -> None:
     """Stitch ``frag`` below ``table`` (mutates ``table``)."""
     open_break = table.fragments[-1].open_bottom or frag.open_top
@@ -191,6 +221,8 @@ def append_fragment(table: Table, frag: TableFragment, settings: TableSettings =
             split_row = True  # the numbered column continues a sentence
         elif all(_is_continuation_text(c.text) for c in nonempty):
             split_row = True
+        elif _never_twice(table, nh, [c for c in first]):
+            split_row = True  # rows of this shape never follow one another: one row cut in two
     consumed_rows = 0
     removed: set[int] = set()
     for c in first:
@@ -261,6 +293,26 @@ def is_break_furniture(line: Line, prev_page: int, body_size: float,
     return line.page == prev_page and body_size > 0 and line.size <= settings.footnote_size_ratio * body_size
 
 
+def _row_height(frag: TableFragment, row: int) -> float | None:
+    hs = [c.bbox[3] - c.bbox[1] for c in frag.cells if c.row == row and c.rs == 1]
+    return min(hs) if hs else None
+
+
+def _would_have_fit(table: Table, frag: TableFragment, between: Sequence[Line], foot: float,
+                    settings: TableSettings) -> bool:
+    """Whether the fragment's first body row would have fitted in the room left under the table
+    on the page before: then the page break was forced (a new table starting on a new page),
+    not the table running out of room."""
+    prev = table.fragments[-1]
+    if prev.open_bottom or frag.open_top:
+        return False
+    under = [ln.bbox[1] for ln in between if ln.page == prev.page and ln.bbox[1] > prev.bbox[3]]
+    room = min(under, default=foot) - prev.bbox[3]
+    row = _repeated_rows(table, frag.cells, settings)
+    h = _row_height(frag, row) if row < frag.n_rows else None
+    return h is not None and room > settings.break_fit_ratio * h + settings.grid_tol
+
+
 def stitch_fragments(items: Sequence[tuple[int, float, str, object]], body_size: float,
                      settings: TableSettings = TABLE_SETTINGS) -> list[Table]:
     """Page fragments and body lines in reading order (page, top, "frag" | "line", object) →
@@ -271,6 +323,8 @@ def stitch_fragments(items: Sequence[tuple[int, float, str, object]], body_size:
     current: Table | None = None
     between: list[Line] = []
     pages_with_frag: set[int] = set()
+    # the lowest point anything of the body reaches on a page: the foot of the type area
+    foot = max((obj.bbox[3] for _p, _t, _k, obj in items if isinstance(obj, (Line, TableFragment))), default=0.0)
     for page, _top, kind, obj in items:
         if kind != "frag":
             if isinstance(obj, Line):
@@ -281,7 +335,8 @@ def stitch_fragments(items: Sequence[tuple[int, float, str, object]], body_size:
         first_on_page = page not in pages_with_frag
         pages_with_frag.add(page)
         if (current is not None and first_on_page and continues(current, frag, settings)
-                and all(is_break_furniture(ln, current.fragments[-1].page, body_size, settings) for ln in between)):
+                and all(is_break_furniture(ln, current.fragments[-1].page, body_size, settings) for ln in between)
+                and not _would_have_fit(current, frag, between, foot, settings)):
             append_fragment(current, frag, settings)
         else:
             current = new_table(len(tables), frag, settings)

@@ -56,6 +56,10 @@ class TableSettings:
     """A line under the table whose font is at most this share of the body font is a footnote:
     page furniture that does not end the table."""
 
+    break_fit_ratio: float = 1.5
+    """A fragment does not continue the table on the page before when the room left under that
+    table holds this many times the fragment's first body row: the page break was forced."""
+
     def __post_init__(self) -> None:
         for name in ("min_edges_for_table", "combined_retry_min_edges", "stream_min_rows",
                      "stream_min_cols", "max_header_rows"):
@@ -67,6 +71,8 @@ class TableSettings:
         for name in ("stream_filled_row_share", "header_bold_share", "shading_cover", "footnote_size_ratio"):
             if not 0.0 < getattr(self, name) <= 1.0:
                 raise ValueError(f"TableSettings.{name} is a share in (0, 1]")
+        if self.break_fit_ratio < 1.0:
+            raise ValueError("TableSettings.break_fit_ratio must be >= 1 (a row needs its own height)")
         for name in ("row_pad", "word_gap", "shading_edge_tol", "grid_tol"):
             if getattr(self, name) < 0.0:
                 raise ValueError(f"TableSettings.{name} must be >= 0")
