@@ -235,3 +235,16 @@ def test_procedure_table_without_header_rejoins_a_row_split_by_the_page_break():
     i = rows.index(["Phí", ""])
     assert rows[i + 1] == ["", "Không"]
     assert len(rows) == 23
+
+
+@pytest.mark.slow
+def test_real_corpus_tables_meet_the_targets():
+    """The whole development corpus against the golden files (absent in CI: skipped)."""
+    from bench.real_tables import GOLDEN, REAL, measure
+
+    if not REAL.is_dir() or not GOLDEN.is_dir():
+        pytest.skip("real corpus or golden files not present")
+    c = measure(REAL, GOLDEN, tools=("ours",))["all"]["ours"]
+    assert c["tables"] > 0
+    assert c["whole"] >= 0.98 * c["multi"]
+    assert c["rows_found"] >= 0.98 * c["rows"]
