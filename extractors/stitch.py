@@ -221,7 +221,7 @@ def append_fragment(table: Table, frag: TableFragment, settings: TableSettings =
             split_row = True  # the numbered column continues a sentence
         elif all(_is_continuation_text(c.text) for c in nonempty):
             split_row = True
-        elif _never_twice(table, nh, [c for c in first]):
+        elif _never_twice(table, nh, first):
             split_row = True  # rows of this shape never follow one another: one row cut in two
     consumed_rows = 0
     removed: set[int] = set()
