@@ -300,17 +300,27 @@ def _row_height(frag: TableFragment, row: int) -> float | None:
 
 def _would_have_fit(table: Table, frag: TableFragment, between: Sequence[Line], foot: float,
                     settings: TableSettings) -> bool:
-    """Whether the fragment's first body row would have fitted in the room left under the table
-    on the page before: then the page break was forced (a new table starting on a new page),
-    not the table running out of room."""
+    """Whether the fragment is a new table of the same design after a forced page break: its
+    first row would have fitted in the room left under the table on the page before, and it
+    opens like the table did (e.g. one two-column table per administrative procedure, each
+    starting on a new page)."""
     prev = table.fragments[-1]
     if prev.open_bottom or frag.open_top:
         return False
+    if _repeated_rows(table, frag.cells, settings):
+        return False  # the header printed again says "continued", whatever room was left
     under = [ln.bbox[1] for ln in between if ln.page == prev.page and ln.bbox[1] > prev.bbox[3]]
     room = min(under, default=foot) - prev.bbox[3]
-    row = _repeated_rows(table, frag.cells, settings)
-    h = _row_height(frag, row) if row < frag.n_rows else None
-    return h is not None and room > settings.break_fit_ratio * h + settings.grid_tol
+    h = _row_height(frag, 0)
+    if h is None or room <= settings.break_fit_ratio * h + settings.grid_tol:
+        return False
+    # room alone is no proof (a producer keeps merged row groups together): the fragment must
+    # also open the way the table opened, with a bold row of the same shape
+    def opening(cells: Sequence[Cell]) -> list[tuple[int, int, bool]]:
+        return [(c.col, c.cs, c.bold) for c in sorted(cells, key=lambda c: c.col) if c.row == 0 and c.text]
+
+    mine, theirs = opening(frag.cells), opening(table.cells)
+    return bool(mine) and mine == theirs and all(b for _c, _s, b in mine)
 
 
 def stitch_fragments(items: Sequence[tuple[int, float, str, object]], body_size: float,
