@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import re
+import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
 from extractors.annotations import annotation_chars, meta_page_lines
 from extractors.chars import prepare_chars
-from extractors.model import Document, Line, PageText, Table, TableFragment
+from extractors.model import Document, Line, PageText, TableFragment
 from extractors.ocr import ocr_pages
 from extractors.ocr_image import OcrSettings
 from extractors.settings import ExtractionSettings
-from extractors.stitch import append_fragment, continues, finish, new_table
+from extractors.stitch import stitch_fragments
 from extractors.structure import classify, extract_meta, find_heading_lines
 from extractors.tables import find_page_tables
 from extractors.text import chars_to_lines, inside, repeated_margin_texts, split_furniture
@@ -144,23 +145,8 @@ def extract_document(path: Path, max_pages: int = DEFAULT_MAX_PAGES, ocr: OcrSet
     items.sort(key=lambda it: (it[0], it[1]))
 
     # ---- stitch fragments into logical tables -------------------------------------------
-    tables: list[Table] = []
-    current: Table | None = None
-    last_kind = None
-    last_page = 0
-    for page, _top, kind, obj in items:
-        first_on_page = page != last_page
-        if kind == "frag":
-            frag = obj  # type: ignore[assignment]
-            assert isinstance(frag, TableFragment)
-            if (current is not None and last_kind == "frag" and first_on_page
-                    and continues(current, frag)):
-                append_fragment(current, frag)
-            else:
-                current = new_table(len(tables), frag)
-                tables.append(current)
-        last_kind, last_page = kind, page
-    tables = [finish(t) for t in tables]
+    body_size = statistics.median(ln.size for ln in body_lines) if body_lines else 0.0
+    tables = stitch_fragments(items, body_size)
 
     # ---- structure: headings, and the heading path and basis of each table -----------------
     headings = classify(find_heading_lines(body_lines, settings), settings)

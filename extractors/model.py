@@ -73,6 +73,8 @@ class TableFragment:
     cells: list[Cell]
     method: str
     confidence: float
+    open_top: bool = False  # its first row has no top ruling: the rest of a row cut by the page break
+    open_bottom: bool = False  # its last row has no bottom ruling: the row goes on over the page break
 
 
 @dataclass

@@ -9,6 +9,11 @@ stitching:
   number where the table numbers its rows, or starts in lower case / with closing punctuation);
 * a merged cell that continues over the break (an empty cell at the top of the continuation
   under a vertical span) stays one merged cell.
+
+What may stand between the two fragments without ending the table: page numbers, a
+"(tiếp theo)" line, and footnotes under the table on its page (a smaller font than the body).
+
+Tolerances: ``extractors.table_settings.TableSettings``.
 """
 
 from __future__ import annotations
@@ -17,13 +22,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from extractors.model import Cell, Table, TableFragment
+from extractors.model import Cell, Line, Table, TableFragment
+from extractors.table_settings import TABLE_SETTINGS, TableSettings
 from extractors.text import join_wrapped
-from pipeline.core.text import fold_ws
 from pipeline.core.vocabulary import HEADER_ROW_START as _HEADER_WORDS
 
 _NUMBERING = re.compile(r"^\s*(\d+(\.\d+)*\.?|[IVXL]+\.?|[a-zđ]\)|[-+•])(\s|$)")
 _GROUP = re.compile(r"^\s*([IVXL]+|[A-ZĐ])([.\s]|$)")
+_SERIAL_HEAD = re.compile(r"^\s*(stt|tt|s/t|số\s*tt|số thứ tự|thứ tự)\s*$", re.I)
 _TOTAL = re.compile(r"^\s*(tổng cộng|tổng số|cộng|tổng)\b", re.I)
 
 
@@ -38,11 +44,11 @@ def _covering(cells: Sequence[Cell], row: int, col: int) -> Cell | None:
     return None
 
 
-def count_header_rows(frag: TableFragment) -> int:
-    """Leading rows that read as a header: bold (or header vocabulary) and several labels."""
+def count_header_rows(frag: TableFragment, settings: TableSettings = TABLE_SETTINGS) -> int:
+    """Leading rows that read as a header: mostly bold (or header vocabulary) and several labels."""
     n = 0
     # a header may sit alone at the foot of a page (its body starts on the next page)
-    for r in range(min(max(frag.n_rows - 1, 1), 3)):
+    for r in range(min(max(frag.n_rows - 1, 1), settings.max_header_rows)):
         row = [c for c in _row_cells(frag.cells, r) if c.text]
         if not row:
             break
@@ -56,13 +62,16 @@ def count_header_rows(frag: TableFragment) -> int:
             spans_rows = any(c.row + c.rs > r for c in above)
             if not (spans_cols or spans_rows):
                 break
-        bold = all(c.bold for c in row)
+        # a header label may be half bold, half italic ("Điểm đạt được (điểm chuẩn tối đa: 15đ)")
+        bold = sum(c.bold for c in row) >= settings.header_bold_share * len(row) and row[0].bold
         vocab = sum(bool(_HEADER_WORDS.match(c.text)) for c in row) >= max(1, len(row) // 2)
-        numeric = any(re.fullmatch(r"[\d.,\s≤≥<>x-]+", c.text) for c in row)
-        if (bold or (vocab and n == 0)) and not numeric and not _GROUP.match(row[0].text or "~"):
+        numeric = any(re.fullmatch(r"[\d.,\s≤≥<>x%-]+", c.text) for c in row)
+        # a row opening with an item number ("1 - Thủ tục hành chính") is the table's first item
+        item = bool(_NUMBERING.match(row[0].text)) and row[0].col == 0
+        if (bold or (vocab and n == 0)) and not numeric and not item and not _GROUP.match(row[0].text or "~"):
             n = r + 1
             # a header cell spanning down covers the next rows too
-            n = max(n, max(c.row + c.rs for c in row if c.rs <= 3))
+            n = max(n, max(c.row + c.rs for c in row if c.rs <= settings.max_header_rows))
         else:
             break
     return min(n, frag.n_rows)
@@ -72,7 +81,7 @@ def _subset(small: list[float], big: list[float], tol: float) -> bool:
     return all(any(abs(x - y) <= tol for y in big) for x in small)
 
 
-def _same_grid(a: list[float], b: list[float], tol: float = 4.0) -> bool:
+def _same_grid(a: list[float], b: list[float], tol: float = TABLE_SETTINGS.grid_tol) -> bool:
     """Two fragments share a grid when their outer edges agree and the column boundaries of
     one are a subset of the other's (a header may merge columns that the body splits)."""
     if abs(a[0] - b[0]) > tol or abs(a[-1] - b[-1]) > tol:
@@ -80,7 +89,7 @@ def _same_grid(a: list[float], b: list[float], tol: float = 4.0) -> bool:
     return _subset(a, b, tol) or _subset(b, a, tol)
 
 
-def _union_edges(a: list[float], b: list[float], tol: float = 4.0) -> list[float]:
+def _union_edges(a: list[float], b: list[float], tol: float = TABLE_SETTINGS.grid_tol) -> list[float]:
     out = list(a)
     for x in b:
         if not any(abs(x - y) <= tol for y in out):
@@ -88,7 +97,7 @@ def _union_edges(a: list[float], b: list[float], tol: float = 4.0) -> list[float
     return sorted(out)
 
 
-def _remap(cells: Sequence[Cell], old: list[float], new: list[float], tol: float = 4.0) -> None:
+def _remap(cells: Sequence[Cell], old: list[float], new: list[float]) -> None:
     """Re-express column indices and spans of ``cells`` on a finer grid ``new``."""
     def idx(x: float) -> int:
         return min(range(len(new)), key=lambda i: abs(new[i] - x))
@@ -99,7 +108,20 @@ def _remap(cells: Sequence[Cell], old: list[float], new: list[float], tol: float
 
 
 def _header_texts(cells: Sequence[Cell], n_header: int) -> list[str]:
-    return [fold_ws(c.text) for c in sorted(cells, key=lambda c: (c.row, c.col)) if c.row < n_header]
+    # white space aside: a repeated header may wrap differently on another page
+    return [re.sub(r"\s+", "", c.text) for c in sorted(cells, key=lambda c: (c.row, c.col)) if c.row < n_header]
+
+
+def _repeated_rows(table: Table, cells: Sequence[Cell], settings: TableSettings) -> int:
+    """How many leading rows of a continuation repeat the table's leading rows word for word.
+    A row repeated at the top of every page is the header, whatever its typography."""
+    for k in range(min(settings.max_header_rows, table.n_rows - 1), 0, -1):
+        head = _header_texts(table.cells, k)
+        top = _header_texts([c for c in cells if c.row < k], k)
+        # a header cell of the continuation may run on into the body where a ruling is missing
+        if head and head == top and any(head) and all(c.row + c.rs <= k for c in table.cells if c.row < k):
+            return k
+    return 0
 
 
 def _identifier_col(cells: Sequence[Cell], n_header: int, n_cols: int) -> int | None:
@@ -118,37 +140,73 @@ def _is_continuation_text(text: str) -> bool:
     return bool(text) and (text[0].islower() or text[0] in ")],.;:")
 
 
-def append_fragment(table: Table, frag: TableFragment) -> None:
+def _shape(grid: list[list[Cell | None]], r: int) -> tuple[str, ...]:
+    """Which positions of row ``r`` hold text ("t"), are empty ("e") or are covered by a cell
+    from a row above ("s")."""
+    out = []
+    for c in grid[r]:
+        out.append("s" if c is None or c.row != r else ("t" if c.text else "e"))
+    return tuple(out)
+
+
+def _never_twice(table: Table, nh: int, first: Sequence[Cell]) -> bool:
+    """The continuation's first row has the shape of the table's last row (an empty cell where
+    that row has one), and in the rest of the table no two rows of that shape follow each other,
+    while there are several of them: e.g. a label row then a content row with an empty first
+    column, repeated, so two content rows in a row can only be one row cut by the page break."""
+    if not first or table.n_rows - nh < 4:
+        return False
+    grid = table.grid()
+    last = _shape(grid, table.n_rows - 1)
+    mine = ["e"] * table.n_cols
+    for c in first:
+        for k in range(c.col, min(c.col + c.cs, table.n_cols)):
+            mine[k] = ("t" if c.text else "e") if k == c.col else "s"
+    if tuple(mine) != last or "e" not in last or "t" not in last:
+        return False
+    shapes = [_shape(grid, r) for r in range(nh, table.n_rows)]
+    if sum(sh == last for sh in shapes) < 2:
+        return False
+    return not any(a == last and b == last for a, b in zip(shapes, shapes[1:], strict=False))
+
+
+def append_fragment(table: Table, frag: TableFragment, settings: TableSettings = TABLE_SETTINGS) -> None:
     """Stitch ``frag`` below ``table`` (mutates ``table``)."""
+    open_break = table.fragments[-1].open_bottom or frag.open_top
     cells = [replace(c) for c in frag.cells]  # copies: every field, OCR provenance included
     # put both on the finer of the two column grids
     shift = frag.col_edges[0] - table.col_edges[0]
     frag_edges = [e - shift for e in frag.col_edges]
-    union = _union_edges(table.col_edges, frag_edges)
+    union = _union_edges(table.col_edges, frag_edges, settings.grid_tol)
     if len(union) != len(table.col_edges):
         _remap(table.cells, table.col_edges, union)
     if len(union) != len(frag_edges):
         _remap(cells, frag_edges, union)
     table.col_edges = union
     table.n_cols = len(union) - 1
-    # 1. repeated header rows
+    # 1. repeated header rows (a repetition proves a header the first page did not show as one)
     nh = table.n_header_rows
-    if nh and frag.n_rows > nh:
-        head = _header_texts(table.cells, nh)
-        top = _header_texts([c for c in cells if c.row < nh], nh)
-        if head == top and all(c.row + c.rs <= nh for c in cells if c.row < nh):
-            cells = [c for c in cells if c.row >= nh]
-            for c in cells:
-                c.row -= nh
+    rep = _repeated_rows(table, cells, settings)
+    open_break = open_break and not rep  # a repeated header closes the cut by itself
+    if rep:
+        nh = table.n_header_rows = max(nh, rep)
+        for c in cells:  # what a header cell spans below the header is an empty body cell
+            if c.row < rep < c.row + c.rs:
+                c.rs, c.row, c.text = c.row + c.rs - rep, rep, ""
+        cells = [c for c in cells if c.row >= rep]
+        for c in cells:
+            c.row -= rep
     if not cells:
         table.fragments.append(frag)
         return
     last = table.n_rows - 1
     first = [c for c in cells if c.row == 0]
     ident = _identifier_col(table.cells, nh, table.n_cols)
+    if ident is None and nh and any(c.row == 0 and c.col == 0 and _SERIAL_HEAD.match(c.text) for c in table.cells):
+        ident = 0  # too few rows to see the numbering, but the header says the first column numbers them
     nonempty = [c for c in first if c.text]
-    split_row = False
-    if nonempty:
+    split_row = open_break  # no ruling closed the row: its rest is on this page
+    if nonempty and not split_row:
         id_cell = next((c for c in first if c.col <= (ident if ident is not None else -1) < c.col + c.cs), None)
         above_id = _covering(table.cells, last, ident) if ident is not None else None
         if ident is not None and id_cell is not None and not id_cell.text and above_id and above_id.text \
@@ -159,6 +217,8 @@ def append_fragment(table: Table, frag: TableFragment) -> None:
             split_row = True  # the numbered column continues a sentence
         elif all(_is_continuation_text(c.text) for c in nonempty):
             split_row = True
+        elif _never_twice(table, nh, first):
+            split_row = True  # rows of this shape never follow one another: one row cut in two
     consumed_rows = 0
     removed: set[int] = set()
     for c in first:
@@ -209,15 +269,90 @@ def row_kinds(table: Table) -> list[str]:
     return kinds
 
 
-def continues(table: Table, frag: TableFragment) -> bool:
+def continues(table: Table, frag: TableFragment, settings: TableSettings = TABLE_SETTINGS) -> bool:
     prev = table.fragments[-1]
     shift = frag.col_edges[0] - table.col_edges[0]
-    return frag.page == prev.page + 1 and abs(shift) <= 4.0 and _same_grid(
-        table.col_edges, [e - shift for e in frag.col_edges])
+    return frag.page == prev.page + 1 and abs(shift) <= settings.grid_tol and _same_grid(
+        table.col_edges, [e - shift for e in frag.col_edges], settings.grid_tol)
 
 
-def new_table(index: int, frag: TableFragment) -> Table:
-    nh = count_header_rows(frag)
+_PAGE_MARK = re.compile(r"^[-–—\s]*(trang\s*)?\d{1,4}(\s*/\s*\d{1,4})?[-–—\s]*$|^\(?\s*tiếp\s*(theo)?\s*\)?\.?$", re.I)
+
+
+def is_break_furniture(line: Line, prev_page: int, body_size: float,
+                       settings: TableSettings = TABLE_SETTINGS) -> bool:
+    """A line that may stand between a table's end on ``prev_page`` and its continuation on the
+    next page: a page number or continuation mark anywhere, or a footnote (smaller type than the
+    body) under the table on its own page."""
+    if _PAGE_MARK.match(line.text.strip()):
+        return True
+    return line.page == prev_page and body_size > 0 and line.size <= settings.footnote_size_ratio * body_size
+
+
+def _row_height(frag: TableFragment, row: int) -> float | None:
+    hs = [c.bbox[3] - c.bbox[1] for c in frag.cells if c.row == row and c.rs == 1]
+    return min(hs) if hs else None
+
+
+def _would_have_fit(table: Table, frag: TableFragment, between: Sequence[Line], foot: float,
+                    settings: TableSettings) -> bool:
+    """Whether the fragment is a new table of the same design after a forced page break: its
+    first row would have fitted in the room left under the table on the page before, and it
+    opens like the table did (e.g. one two-column table per administrative procedure, each
+    starting on a new page)."""
+    prev = table.fragments[-1]
+    if prev.open_bottom or frag.open_top:
+        return False
+    if _repeated_rows(table, frag.cells, settings):
+        return False  # the header printed again says "continued", whatever room was left
+    under = [ln.bbox[1] for ln in between if ln.page == prev.page and ln.bbox[1] > prev.bbox[3]]
+    room = min(under, default=foot) - prev.bbox[3]
+    h = _row_height(frag, 0)
+    if h is None or room <= settings.break_fit_ratio * h + settings.grid_tol:
+        return False
+    # room alone is no proof (a producer keeps merged row groups together): the fragment must
+    # also open the way the table opened, with a bold row of the same shape
+    def opening(cells: Sequence[Cell]) -> list[tuple[int, int, bool]]:
+        return [(c.col, c.cs, c.bold) for c in sorted(cells, key=lambda c: c.col) if c.row == 0 and c.text]
+
+    mine, theirs = opening(frag.cells), opening(table.cells)
+    return bool(mine) and mine == theirs and all(b for _c, _s, b in mine)
+
+
+def stitch_fragments(items: Sequence[tuple[int, float, str, object]], body_size: float,
+                     settings: TableSettings = TABLE_SETTINGS) -> list[Table]:
+    """Page fragments and body lines in reading order (page, top, "frag" | "line", object) →
+    logical tables. A fragment continues the table before it when it is the first table on its
+    page, the table ended on the page before, only page furniture (``is_break_furniture``)
+    stands between them, and their column grids agree."""
+    tables: list[Table] = []
+    current: Table | None = None
+    between: list[Line] = []
+    pages_with_frag: set[int] = set()
+    # the lowest point anything of the body reaches on a page: the foot of the type area
+    foot = max((obj.bbox[3] for _p, _t, _k, obj in items if isinstance(obj, (Line, TableFragment))), default=0.0)
+    for page, _top, kind, obj in items:
+        if kind != "frag":
+            if isinstance(obj, Line):
+                between.append(obj)
+            continue
+        assert isinstance(obj, TableFragment)
+        frag = obj
+        first_on_page = page not in pages_with_frag
+        pages_with_frag.add(page)
+        if (current is not None and first_on_page and continues(current, frag, settings)
+                and all(is_break_furniture(ln, current.fragments[-1].page, body_size, settings) for ln in between)
+                and not _would_have_fit(current, frag, between, foot, settings)):
+            append_fragment(current, frag, settings)
+        else:
+            current = new_table(len(tables), frag, settings)
+            tables.append(current)
+        between = []
+    return [finish(t) for t in tables]
+
+
+def new_table(index: int, frag: TableFragment, settings: TableSettings = TABLE_SETTINGS) -> Table:
+    nh = count_header_rows(frag, settings)
     cells = [replace(c) for c in frag.cells]  # copies: every field, OCR provenance included
     return Table(index, [frag], frag.n_rows, frag.n_cols, nh, cells, [], frag.method, frag.confidence,
                  col_edges=list(frag.col_edges))
