@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extractors.model import Document, Line, PageText, Table, TableFragment
+from extractors.repair import readable_pdf
 from extractors.stitch import append_fragment, continues, finish, new_table
 from extractors.structure import classify, extract_meta, find_heading_lines
 from extractors.tables import find_page_tables
@@ -50,11 +51,17 @@ def _read_pages(path: Path, max_pages: int) -> list[_PageResult]:
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
 
     try:
         pdf = pdfplumber.open(path)
     except PDFPasswordIncorrect as exc:
         raise EncryptedPdf(f"{path.name}: encrypted PDF") from exc
+    except PdfminerException as exc:  # pdfplumber wraps what pdfminer raised
+        inner = exc.args[0] if exc.args else exc
+        if isinstance(inner, PDFPasswordIncorrect):
+            raise EncryptedPdf(f"{path.name}: encrypted PDF") from exc
+        raise CorruptPdf(f"{path.name}: cannot parse PDF structure ({inner.__class__.__name__}: {inner})") from exc
     except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
         raise CorruptPdf(f"{path.name}: cannot parse PDF structure ({exc.__class__.__name__}: {exc})") from exc
     results: list[_PageResult] = []
@@ -86,7 +93,8 @@ def extract_document(path: Path, max_pages: int = DEFAULT_MAX_PAGES) -> Document
     path = Path(path)
     check_pdf_bytes(path)
     sha = sha256_file(path)
-    results = _read_pages(path, max_pages)
+    with readable_pdf(path) as src:  # bytes before %PDF: read from the header (extractors/repair.py)
+        results = _read_pages(src, max_pages)
     repeated = repeated_margin_texts([(r.page.height, r.lines) for r in results])
     body_lines: list[Line] = []
     items: list[tuple[int, float, str, object]] = []  # (page, top, kind, obj) in reading order
