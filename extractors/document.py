@@ -17,6 +17,7 @@ from extractors.chars import prepare_chars
 from extractors.model import Document, Line, PageText, TableFragment
 from extractors.ocr import ocr_pages
 from extractors.ocr_image import OcrSettings
+from extractors.repair import readable_pdf
 from extractors.settings import ExtractionSettings
 from extractors.stitch import stitch_fragments
 from extractors.structure import classify, extract_meta, find_heading_lines
@@ -67,11 +68,17 @@ def _read_pages(path: Path, max_pages: int, settings: ExtractionSettings) -> lis
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
 
     try:
         pdf = pdfplumber.open(path)
     except PDFPasswordIncorrect as exc:
         raise EncryptedPdf(f"{path.name}: encrypted PDF") from exc
+    except PdfminerException as exc:  # pdfplumber wraps what pdfminer raised
+        inner = exc.args[0] if exc.args else exc
+        if isinstance(inner, PDFPasswordIncorrect):
+            raise EncryptedPdf(f"{path.name}: encrypted PDF") from exc
+        raise CorruptPdf(f"{path.name}: cannot parse PDF structure ({inner.__class__.__name__}: {inner})") from exc
     except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
         raise CorruptPdf(f"{path.name}: cannot parse PDF structure ({exc.__class__.__name__}: {exc})") from exc
     results: list[_PageResult] = []
@@ -117,10 +124,11 @@ def extract_document(path: Path, max_pages: int = DEFAULT_MAX_PAGES, ocr: OcrSet
     path = Path(path)
     check_pdf_bytes(path)
     sha = sha256_file(path)
-    results = _read_pages(path, max_pages, settings)
-    # ---- pages a person can read but the text layer cannot: OCR (extractors.ocr) ---------------
-    ocr_run = ocr_pages(path, [r.page.page for r in results if needs_ocr(r.page.kind)], ocr, cache_root) \
-        if ocr is not None else None
+    with readable_pdf(path) as src:  # bytes before %PDF: read from the header (extractors/repair.py)
+        results = _read_pages(src, max_pages, settings)
+        # ---- pages a person can read but the text layer cannot: OCR (extractors.ocr) -----------
+        ocr_run = ocr_pages(src, [r.page.page for r in results if needs_ocr(r.page.kind)], ocr, cache_root) \
+            if ocr is not None else None
     for r in results:
         got = ocr_run.pages.get(r.page.page) if ocr_run else None
         if got is not None:

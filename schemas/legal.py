@@ -24,8 +24,10 @@ register(
     F("cited_number", "string", "Normalized number of the cited document: spaces and stray ':' removed, the "
                                 "serial zero-padded to two digits ('4/2021/QĐ-UBND' → '04/2021/QĐ-UBND', "
                                 "'33 /2022/QĐ-UBND' → '33/2022/QĐ-UBND'); for standards 'TCVN 11041-2:2017', for "
-                                "product codes the code ('TT6001', 'ĐT1001'); null for a blank draft number."),
-    F("cited_number_raw", "string", "The cited number exactly as printed."),
+                                "product codes the code ('TT6001', 'ĐT1001'); null for a blank draft number and for a law "
+                                "cited by name and date without a number."),
+    F("cited_number_raw", "string", "The cited number exactly as printed; for a law cited by name and date, its "
+                                    "name ('Luật Tổ chức chính quyền địa phương')."),
     F("cited_type", "string", "Kind of the cited document: Quyết định, Nghị định, Thông tư, Thông tư liên tịch, "
                               "Nghị quyết, Kế hoạch, Tờ trình, Công văn, Chỉ thị, Luật, TCVN, Mã sản phẩm, ... "
                               "From the words before the number, else from the number's type code (QĐ, NĐ, TT, ...)."),
@@ -48,7 +50,9 @@ register(
     F("legal_flags", "list_string", "What could not be parsed or looked wrong: number_placeholder, number_spacing, "
                               "number_zero_padded, date_unparsed, type_conflict (words and type code disagree, e.g. "
                               "'Quyết định số 2885/KH-UBND'), self_number_mismatch (a 'Ban hành kèm theo' caption "
-                              "prints another number than the document's), effective_date_not_stated, ..."),
+                              "prints another number than the document's), effective_date_not_stated, cited_by_name "
+                              "(a law cited by name and date), repeated_in:<clause> (an amendment operation stated "
+                              "again by another clause, kept once), ..."),
     # ---- people -------------------------------------------------------------------------------
     F("person_index", "int", "0-based order of the person mention in the document."),
     F("honorific", "string", "Bà or Ông, as printed (capitalized)."),

@@ -199,3 +199,67 @@ def test_amendment_frames_conform_to_schema(docs) -> None:
         ds = dataset("amendments")
         assert list(df.columns) == ds.columns and len(df) == 2
         pa.Table.from_pandas(df, schema=ds.arrow_schema(), preserve_index=False)
+
+
+# ---- real wording: operations inside a sentence, article titles, each operation once ----------------
+def _doc(lines: list[str], number: str = "779/QĐ-UBND"):
+    from tests.test_normalize import doc
+
+    return doc([], headings=[], lines=lines, number=number)
+
+
+# a decree as real ones are written: snippet lines -> expected (operation, target path, source label)
+REAL_WORDING = [
+    # the text itself replaces an older one, inside a sentence
+    (["Điều 1. Công nhận Điều lệ (sửa đổi, bổ sung) của Quỹ ban hành kèm theo Quyết định này.",
+      "Điều lệ này thay thế Điều lệ được công nhận tại Quyết định số",
+      "2221/QĐ-UBND ngày 24 tháng 8 năm 2015 của Chủ tịch Ủy ban nhân dân tỉnh.",
+      "Điều 2. Quyết định này có hiệu lực kể từ ngày ký ban hành.", "KT. CHỦ TỊCH"],
+     [("replace", "2221/QĐ-UBND", "779/QĐ-UBND/Đ1")]),
+    (["Điều 3. Quyết định này có hiệu lực kể từ ngày 01 tháng 7 năm 2024 và thay thế Quyết định số",
+      "15/2020/QĐ-UBND ngày 05/6/2020 của Ủy ban nhân dân tỉnh."],
+     [("replace", "15/2020/QĐ-UBND", "779/QĐ-UBND/Đ3")]),
+    (["Điều 3. Quyết định này có hiệu lực kể từ ngày 01 tháng 7 năm 2024.",
+      "Quyết định này thay thế Quyết định số 15/2020/QĐ-UBND ngày 05/6/2020 của Ủy ban nhân dân tỉnh."],
+     [("replace", "15/2020/QĐ-UBND", "779/QĐ-UBND/Đ3")]),
+    (["Điều 3. Quyết định này có hiệu lực kể từ ngày ký và bãi bỏ Quyết định số 12/2019/QĐ-UBND",
+      "ngày 03/5/2019 của Ủy ban nhân dân tỉnh."],
+     [("repeal", "12/2019/QĐ-UBND", "779/QĐ-UBND/Đ3")]),
+    (["Điều 2. Bãi bỏ khoản 2 Điều 5 Quyết định số 12/2019/QĐ-UBND ngày 03/5/2019."],
+     [("repeal", "12/2019/QĐ-UBND/Điều5/khoản2", "779/QĐ-UBND/Đ2")]),
+    # not operations: the verb's object is not a cited document, or it is the authority ("theo quy định")
+    (["Điều 12. Phụ trách kế toán", "1. Hội đồng bổ nhiệm, bãi miễn, thay thế phụ trách kế toán theo quy định",
+      "tại Nghị định số 93/2019/NĐ-CP."], []),
+    (["Điều 9. Chủ tịch Hội đồng quản lý Quỹ",
+      "đ) Thay mặt Hội đồng quản lý Quỹ ký các quyết định của Hội đồng quản lý Quỹ."], []),
+    (["Điều 27. Sửa đổi, bổ sung Điều lệ",
+      "Việc sửa đổi, bổ sung Điều lệ Quỹ phải được 2/3 thành viên Hội đồng thông qua."], []),
+    # a charter attached after the signature: its articles are its content
+    (["Điều 1. Phê duyệt Quy chế kèm theo.", "KT. CHỦ TỊCH", "QUY CHẾ",
+      "Điều 5. Bãi bỏ Quyết định số 12/2019/QĐ-UBND."], []),
+]
+
+
+@pytest.mark.parametrize(("lines", "expected"), REAL_WORDING, ids=[ln[0][:30] + str(i) for i, (ln, _) in
+                                                                  enumerate(REAL_WORDING)])
+def test_operations_in_real_wording(lines: list[str], expected: list[tuple]) -> None:
+    rows = amendments_from_document(_doc(lines))
+    assert [(r["operation"], r["target_path"], r["source_label"]) for r in rows] == expected
+
+
+def test_an_operation_stated_twice_is_one_row_with_both_clauses() -> None:
+    lines = ["Điều 1. Sửa đổi, bổ sung một số điều của Quyết định số 04/2021/QĐ-UBND như sau:",
+             "1. Bãi bỏ khoản 3 Điều 5.", "2. Bãi bỏ khoản 3 Điều 5.",
+             "3. Sửa đổi khoản 2 Điều 6 như sau:", "“2. Mức hỗ trợ 40 triệu đồng.”",
+             "4. Bãi bỏ khoản 2 Điều 6."]
+    rows = amendments_from_document(_doc(lines, "99/2024/QĐ-UBND"))
+    got = [(r["operation"], r["target_path"], r["source_label"]) for r in rows]
+    assert got == [("repeal", "04/2021/QĐ-UBND/Điều5/khoản3", "99/2024/QĐ-UBND/Đ1.k1"),
+                   ("replace", "04/2021/QĐ-UBND/Điều6/khoản2", "99/2024/QĐ-UBND/Đ1.k3"),
+                   ("repeal", "04/2021/QĐ-UBND/Điều6/khoản2", "99/2024/QĐ-UBND/Đ1.k4")]
+    assert "repeated_in:99/2024/QĐ-UBND/Đ1.k2" in rows[0]["legal_flags"]
+    assert [r["amendment_index"] for r in rows] == [0, 1, 2]
+    checks = legal_frames(_doc(lines, "99/2024/QĐ-UBND"))["quality_checks"].set_index("check_name")
+    assert checks.loc["repeated_operations", "actual"] == "1" and not checks.loc["repeated_operations", "passed"]
+    assert checks.loc["conflicting_operations", "actual"] == "1"
+    assert "04/2021/QĐ-UBND/Điều6/khoản2" in checks.loc["conflicting_operations", "detail"]

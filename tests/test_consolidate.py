@@ -209,3 +209,34 @@ def test_supersession_follows_operations_in_date_order() -> None:
         date(2020, 1, 1), date(2021, 1, 1), "2/2021/QĐ-UBND/Đ1.k1")
     assert set(in_force(out, "2020-06-01")["doc_number"]) == {"1/2020/QĐ-UBND"}
     assert set(in_force(out, "2021-01-01")["doc_number"]) == {"2/2021/QĐ-UBND"}
+
+
+# ---- what documents say twice or differently is flagged, never fatal ------------------------------
+def _op(sha: str, number: str, op: str, path: str, clause: str) -> dict:
+    return {"doc_sha256": sha, "amendment_index": int(clause[-1]), "amending_doc_number": number, "operation": op,
+            "operation_raw": op, "target_doc_number": path.split("/Điều")[0], "target_path": path,
+            "source_label": f"{number}/{clause}", "source_appendices": [], "source_sections": [],
+            "effective_date": date(2024, 1, 1), "clause_text": "…", "page": 1, "legal_flags": []}
+
+
+def test_repeated_and_conflicting_operations_become_flags_not_a_failure() -> None:
+    from pipeline.records.datasets import frame
+    from pipeline.records.validate import validate_frame
+    from pipeline.versions.consolidate import consolidate
+
+    base = "2221/QĐ-UBND"
+    amendments = frame("amendments", [
+        _op("a" * 64, "1/QĐ-UBND", "replace", base, "Đ1"),  # the same operation stated twice in one text
+        _op("a" * 64, "1/QĐ-UBND", "replace", base, "Đ2"),
+        _op("b" * 64, "2/QĐ-UBND", "replace", f"{base}/Điều5", "Đ1"),  # two texts replace one article
+        _op("c" * 64, "3/QĐ-UBND", "replace", f"{base}/Điều5", "Đ1"),
+    ])
+    documents = frame("documents", [{"doc_sha256": s * 64, "doc_number": f"{i}/QĐ-UBND"}
+                                    for i, s in enumerate("abc", 1)])
+    out = consolidate(frame("norm_items", []), amendments, documents)
+    validate_frame("norms_consolidated", out)  # a unique key: publishing cannot fail on it
+    flags = {r.consolidated_id: list(r.consolidation_flags) for r in out.itertuples()}
+    whole = [k for k in flags if k.startswith("provision_without_norms:") and k.split(":", 1)[1] == base]
+    assert len(whole) == 1 and "repeated_operation" in flags[whole[0]]
+    art = sorted(k for k in flags if k.startswith(f"provision_without_norms:{base}/Điều5"))
+    assert len(art) == 2 and all("conflicting_operations" in flags[k] for k in art)

@@ -324,3 +324,27 @@ def test_citation_graph_knows_the_missing_base(docs) -> None:
     assert not ((edges.citing_doc_number == edges.cited_number).any())  # self references are not edges
     for name, df in g.items():
         pa.Table.from_pandas(df, schema=dataset(name).arrow_schema(), preserve_index=False)
+
+
+# laws cited by name and date, without a number (the "Căn cứ" lines of real decrees): snippet -> (name, date)
+NAMED_LAWS = [
+    ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
+     [("Luật Tổ chức chính quyền địa phương", date(2015, 6, 19), "basis")]),
+    ("Căn cứ Luật sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ\nvà Luật Tổ chức chính quyền địa phương "
+     "ngày 22 tháng 11 năm 2019;",
+     [("Luật sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương",
+       date(2019, 11, 22), "basis")]),
+    ("Căn cứ Luật Thủ đô ngày 28/6/2024;", [("Luật Thủ đô", date(2024, 6, 28), "basis")]),
+    ("Căn cứ Bộ luật Lao động ngày 20 tháng 11 năm 2019;", [("Bộ luật Lao động", date(2019, 11, 20), "basis")]),
+    ("Căn cứ Luật số 02/2013/QH13 ngày 26/11/2013;", []),  # a number: found by find_references
+    ("theo quy định của pháp luật ngày 01/01/2020", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NAMED_LAWS, ids=[t[:30] for t, _ in NAMED_LAWS])
+def test_laws_cited_by_name_and_date(text: str, expected: list) -> None:
+    from pipeline.records.references import named_laws
+
+    rows = named_laws(text)
+    assert [(r["cited_number_raw"], r["cited_date"], r["relation"]) for r in rows] == expected
+    assert all(r["cited_number"] is None and "cited_by_name" in r["legal_flags"] for r in rows)

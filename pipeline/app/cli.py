@@ -122,6 +122,35 @@ def extract(
 
 
 @app.command()
+def inspect(
+    pdf: Path = typer.Argument(..., exists=True, dir_okay=False, help="The PDF to look at."),
+    page: int = typer.Option(1, "--page", min=1, help="Page number (1-based)."),
+    out: Path | None = typer.Option(None, "--out", help="PNG to write.", show_default="FILE-pN.png beside the PDF"),
+    resolution: int = typer.Option(110, "--resolution", min=20, max=600, help="Rendering in dots per inch."),
+) -> None:
+    """Draw what was read on one page into a PNG: pdfplumber's words and the page's rulings, and the
+    extracted text lines, headings, tables, cells and masthead fields, with a legend.
+
+    Example: decree inspect data/samples/pdf/gov/vinhlong-33-2022.pdf --page 3 --out p3.png
+    """
+    from extractors.overlay import InspectStyle, inspect_page
+    from pipeline.core.errors import PipelineError
+
+    target = out or pdf.with_name(f"{pdf.stem}-p{page}.png")
+    try:
+        info = inspect_page(pdf, page, target, InspectStyle(resolution=resolution))
+    except PipelineError as exc:
+        typer.echo(f"error: {exc.code}: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except (IndexError, OSError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"{info['png']}  {info['width']}x{info['height']} px, page kind {info['page_kind']}: "
+               f"{info['words']} words, {info['lines']} lines, {info['tables']} tables, {info['cells']} cells, "
+               f"masthead {', '.join(info['masthead']) or '-'}")
+
+
+@app.command()
 def ingest(
     sources: list[str] = typer.Argument(..., help="Manifest files (.yaml), PDF files, folders of PDFs or URLs."),
     data_dir: Path = typer.Option(Path("data"), "--data-dir", help="Raw files, cache and datasets live here."),

@@ -21,7 +21,8 @@ from extractors.model import Document
 from pipeline.core.text import nfc
 from pipeline.parsing.dates import find_effective_date
 from pipeline.records.datasets import frame
-from pipeline.records.doc_text import body_text
+from pipeline.records.doc_text import body_text, sentence_bounds
+from pipeline.records.operations import dedupe_operations, operation_checks, sentence_verbs
 from pipeline.records.people import people_from_document
 from pipeline.records.references import find_references, normalize_doc_number, references_from_document
 
@@ -127,6 +128,8 @@ def parse_amendment_clause(text: str, amending_number: str | None = None, defaul
     if vm is None:
         return None
     verb = vm["verb"]
+    if re.fullmatch(r"thay", verb, re.IGNORECASE) and not re.search(r"\bbằng\b", header):
+        return None  # bare "Thay" operates only as "Thay X bằng Y"; "Thay mặt …" (on behalf of) is no operation
     op = _operation(verb, header)
     flags: list[str] = []
     after_verb = header[vm.end():].strip(" ,:")
@@ -196,6 +199,8 @@ def parse_amendment_clause(text: str, amending_number: str | None = None, defaul
         return None
     if op == "insert" and new_label and re.fullmatch(r"một số (?:điều|nội dung).*", new_label, re.IGNORECASE):
         return None
+    if target_ref is None and not comps and not target_title and not new_label and not re.search(_QUOTED, header):
+        return None  # names no document, provision or wording: an article title ("Sửa đổi, bổ sung Điều lệ")
 
     path_parts = [target_doc or "?"] + [comps[n] for n, _, _ in _COMPONENTS if n in comps]
     if position:
@@ -251,6 +256,8 @@ _ARTICLE_RX = re.compile(r"^\s*Điều\s+(\d+)\s*\.")
 _CLAUSE_RX = re.compile(rf"^\s*(?:(?P<item>\d+)\s*\.(?!\d)|(?P<point>[a-zđ])\s*\))\s*(?:{_VERB})\b", re.IGNORECASE)
 _ARTICLE_OP_RX = re.compile(rf"^\s*Điều\s+(?P<article>\d+)\s*\.\s*(?:{_VERB})\b", re.IGNORECASE)
 _END_RX = re.compile(r"^\s*(?:Trên đây|Nơi nhận|TM\.|KT\.)")
+_SIGNATURE_RX = re.compile(r"^\s*(?:Nơi nhận|TM\.|KT\.)")  # the signature block closes the operative text
+_LINE_MARKER_RX = re.compile(r"\s*(?:Điều\s+\d+[a-zđ]?\s*\.|\d+\s*\.|[a-zđ]\s*\))\s*")
 
 
 @dataclass
@@ -280,6 +287,13 @@ def amendments_from_document(doc: Document) -> list[dict[str, Any]]:
     body = body_text(doc)
     lines = body.text.split("\n")
     end = _operative_lines(doc, body.starts, body.pages, body.tops)
+    # a regulation attached after the signature has articles of its own: content, not operations
+    seen_article = False
+    for i in range(end):
+        seen_article = seen_article or bool(_ARTICLE_RX.match(lines[i]))
+        if seen_article and _SIGNATURE_RX.match(lines[i]):
+            end = i
+            break
     operative = "\n".join(lines[:end])
     eff, eff_raw = effective_clause(operative)
     amending = normalize_doc_number(doc.meta.doc_number)[0] if doc.meta.doc_number else None
@@ -341,13 +355,44 @@ def amendments_from_document(doc: Document) -> list[dict[str, Any]]:
             continue
         rows.append({"doc_sha256": doc.sha256, "amendment_index": len(rows), **row,
                      "page": body.page_at(body.starts[c.lines[0]])})
+    rows += _sentence_operations(doc, body, lines, end, amending, subject_target, eff, eff_raw)
+    return dedupe_operations(rows)
+
+
+def _sentence_operations(doc: Document, body: Any, lines: list[str], end: int, amending: str | None,
+                         default: str | None, eff: date | None, eff_raw: str | None) -> list[dict[str, Any]]:
+    """Operations stated inside a sentence of an article ("Quyết định này thay thế Quyết định số …",
+    "… và bãi bỏ Quyết định số …"; ``pipeline.records.operations.sentence_verbs``), labelled by
+    their article."""
+    heads = [(am[1], i) for i in range(end) if (am := _ARTICLE_RX.match(lines[i]))]
+    rows: list[dict[str, Any]] = []
+    for (article, a), (_, b) in zip(heads, [*heads[1:], (None, end)], strict=False):
+        text = "\n".join(lines[a:b])
+        refs = [r for r in find_references(text, amending) if r["cited_number"] and not r["is_self"]]
+        for pos, verb in sentence_verbs(text, [r["start"] for r in refs]):
+            line_start = text.rfind("\n", 0, pos) + 1
+            if _LINE_MARKER_RX.fullmatch(text[line_start:pos]):
+                continue  # a clause that starts with its verb: read by the clause pass
+            _, stop = sentence_bounds(text, pos, pos + len(verb))
+            clause = _squash(verb + text[pos + len(verb):stop])  # one sentence: its header is all of it
+            row = parse_amendment_clause(clause, amending, default_target=default,
+                                         source_label=f"{amending}/Đ{article}" if amending else f"Đ{article}",
+                                         effective_date=eff, effective_date_raw=eff_raw)
+            if row is None or row["target_doc_number"] is None:
+                continue
+            row["operation_raw"] = _squash(text[pos:pos + len(verb)])
+            row["clause_text"] = _squash(text[text.rfind("\n", 0, pos) + 1:stop])
+            rows.append({"doc_sha256": doc.sha256, "amendment_index": 0, **row,
+                         "page": body.page_at(body.starts[a] + pos)})
     return rows
 
 
 def legal_frames(doc: Document) -> dict[str, pd.DataFrame]:
     """The ``references``, ``people`` and ``amendments`` frames of one document, typed by schemas/."""
+    operations = amendments_from_document(doc)
     return {
         "references": frame("references", references_from_document(doc)),
         "people": frame("people", people_from_document(doc)),
-        "amendments": frame("amendments", amendments_from_document(doc)),
+        "amendments": frame("amendments", operations),
+        "quality_checks": frame("quality_checks", operation_checks(doc.sha256, operations)),
     }

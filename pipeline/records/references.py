@@ -308,6 +308,29 @@ def _references_in_doc(doc: Any, text: str, citing_number: str | None,
     return rows
 
 
+# laws are cited by name and date, without a number: "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19
+# tháng 6 năm 2015"; a name runs from the capitalised type word to "ngày" within one clause
+_NAMED_LAW_RX = re.compile(
+    r"\b(?P<type>Bộ luật|Luật|Pháp lệnh)\s+(?P<name>(?!số\b)[^;:.(]{3,200}?)\s*,?\s+"
+    r"(?P<date>ngày\s+\d{1,2}\s*(?:tháng\s+\d{1,2}\s*,?\s*năm\s+|[/.-]\s*\d{1,2}\s*[/.-]\s*)\d{4})")
+
+
+def named_laws(text: str) -> list[dict[str, Any]]:
+    """References to laws cited by name and date (no number): cited_number None, the name as
+    printed in ``cited_number_raw``, the type, the date and the relation (``basis`` after "Căn cứ")."""
+    rows = []
+    text = nfc(text)
+    for m in _NAMED_LAW_RX.finditer(text):
+        d, flags = _date_row(squash(m["date"]))
+        a, b = sentence_bounds(text, m.start(), m.end())
+        rows.append({"cited_number": None, "cited_number_raw": squash(f"{m['type']} {m['name']}").strip(" ,"),
+                     "cited_type": m["type"], "cited_date": d, "cited_date_raw": squash(m["date"]),
+                     "cited_issuer": None, "cited_issuer_raw": None, "relation": _relation(squash(text[a:m.start()])),
+                     "is_self": False, "mention_context": squash(text[a:b]), "start": m.start(), "end": m.end(),
+                     "legal_flags": ["cited_by_name", *flags]})
+    return rows
+
+
 def find_references(text: str, citing_number: str | None = None) -> list[dict[str, Any]]:
     """References in a snippet: {cited_number, cited_number_raw, cited_type, cited_date,
     cited_date_raw, cited_issuer, cited_issuer_raw, relation, is_self, mention_context, start,
@@ -336,6 +359,9 @@ def references_from_document(doc: Document) -> list[dict[str, Any]]:
     for r in _references_in_doc(nlp(body.text), body.text, citing):
         rows.append({**r, "page": body.page_at(r["start"]), "source_kind": "body", "table_index": None,
                      "row": None, "col": None})
+    for r in named_laws(body.text):
+        rows.append({**r, "page": body.page_at(r["start"]), "source_kind": "body",
+                     "table_index": None, "row": None, "col": None})
     cells = cell_texts(doc)
     for (key, text), sdoc in zip(cells, nlp.pipe(t for _, t in cells), strict=True):
         ti, row, col, page = key

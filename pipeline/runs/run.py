@@ -61,7 +61,8 @@ def document_datasets(path: Path, source: str, max_pages: int = DEFAULT_MAX_PAGE
     doc = extract_document(path, max_pages=max_pages, cache_root=data_dir)
     frames = document_frames(doc, source)
     frames.update(domain_frames(doc))
-    frames.update(legal_frames(doc))
+    for name, df in legal_frames(doc).items():  # quality_checks come from both: rows of each
+        frames[name] = pd.concat([frames[name], df], ignore_index=True) if name in frames else df
     return frames
 
 

@@ -38,6 +38,7 @@ from pipeline.records.citations import citation_graph
 from pipeline.records.datasets import frame
 from pipeline.store.publish import publish
 from pipeline.store.read import load
+from pipeline.versions.conflicts import unique_ids
 from pipeline.versions.duplicates import content_differences, rendering_groups
 
 __all__ = ["build", "consolidate", "load_inputs", "publish_consolidated"]
@@ -287,7 +288,7 @@ def consolidate(norm_items: pd.DataFrame, amendments: pd.DataFrame, documents: p
                                          f"has no norm values in norm_items (see the clause text on page "
                                          f"{o.page or '?'})")
             rows.append(rec)
-    out = frame("norms_consolidated", rows)
+    out = frame("norms_consolidated", unique_ids(rows))  # repeated/conflicting operations: flagged, never fatal
     return out.sort_values(["record_kind", "base_doc_number", "consolidated_path", "valid_from", "consolidated_id"],
                            kind="stable", na_position="first").reset_index(drop=True)
 
