@@ -1,0 +1,161 @@
+"""The real-corpus benchmark: every measure of the real documents in one report.
+
+    python -m bench.real --out docs/benchmarks-real.md        # all sections (slow: the whole corpus, OCR)
+    python -m bench.real --only refs,meta                     # some sections
+    python -m bench.real --real DIR                           # the corpus elsewhere
+
+Truth is written independently of the pipeline: the golden files ``tests/golden/real/NN.json``
+(read from the rendered pages), poppler's ``pdftotext`` as the reference of the words, and the
+viparse transcripts of the TCVN3 documents. Every section puts the raw tools beside the pipeline:
+
+=========  ======================================================================  ==================
+section    what it measures                                                        module
+=========  ======================================================================  ==================
+text       word recall and extra words against pdftotext (and pypdfium2)          bench.real_text
+meta       metadata per field against the golden files; a naive regex baseline     bench.real_meta
+tables     golden tables found, multi-page tables whole, body rows, header rows;  bench.real_tables
+           camelot alone and pdfplumber alone beside them
+refs       the document numbers the golden files list as cited in the text,       this module
+           found among the pipeline's ``references`` rows; a regex baseline over
+           pdftotext's text beside it
+legacy     TCVN3 syllables recovered against the transcripts; page triage         bench.real_legacy
+           against the golden page kinds
+ocr        OCR character/word accuracy on transcribed scanned pages, metadata     bench.ocr
+           of the scans, seconds per OCR'd page
+=========  ======================================================================  ==================
+
+Each section is the sub-benchmark's own report (run one alone with ``python -m bench.real_text``
+and so on); this module adds the references and writes them together. The corpus lives outside
+the repository (``<repo>/../shared/real``); without it the report says so and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import re
+import subprocess
+import sys
+import time
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+REAL = next((p for p in (REPO.parent / "shared" / "real", REPO.parent.parent / "shared" / "real") if p.exists()),
+            REPO.parent / "shared" / "real")
+GOLDEN = REPO / "tests" / "golden" / "real"
+SECTIONS = ("text", "meta", "tables", "refs", "legacy", "ocr")
+
+# a document number as printed in running text: "30/2020/NĐ-CP", "36 /BC-HĐTĐ", "số1187/QĐ-BNV"
+_NUMBER = re.compile(r"\d{1,5}\s*(?:/\s*\d{4})?\s*/\s*[A-ZĐ][A-ZĐa-zđ0-9]*(?:\s*-\s*[A-ZĐ][A-ZĐa-zđ0-9]*)*")
+
+
+def _key(number: str) -> str:
+    """A document number compared without white space, case or the dot some pages put after it."""
+    s = unicodedata.normalize("NFC", number)
+    return re.sub(r"\s+|\.(?=\s*/)", "", s).upper()
+
+
+def _golden_refs(golden: Path) -> dict[str, list[str]]:
+    out = {}
+    for g in sorted(golden.glob("*.json")):
+        d = json.loads(g.read_text(encoding="utf-8"))
+        refs = [r for r in d.get("references") or [] if re.search(r"\d", r) and "/" in r]
+        if refs and d.get("text_layer") in ("good", "tcvn3", "mixed"):
+            out[g.stem] = refs
+    return out
+
+
+def _pdftotext(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-q", str(pdf), "-"], capture_output=True, text=True, check=False).stdout
+
+
+def measure_refs(real: Path = REAL, golden: Path = GOLDEN) -> dict[str, Any]:
+    """Share of the golden cited numbers found by the pipeline's references and by a regex over
+    pdftotext's text. A golden number is found when some reference's number equals it (white
+    space, case and a stray dot before the slash ignored)."""
+    from extractors.document import extract_document
+    from pipeline.records.amendments import legal_frames
+
+    docs: dict[str, Any] = {}
+    for prefix, refs in _golden_refs(golden).items():
+        pdf = next(real.glob(f"{prefix}_*.pdf"), None)
+        if pdf is None:
+            continue
+        t0 = time.perf_counter()
+        doc = extract_document(pdf, ocr=None)
+        frames = legal_frames(doc)
+        ours = {_key(str(x)) for col in ("cited_number", "cited_number_raw")
+                for x in frames["references"].get(col, []) if isinstance(x, str)}
+        base = {_key(m.group(0)) for m in _NUMBER.finditer(_pdftotext(pdf))}
+        want = [_key(r) for r in refs]
+        docs[prefix] = {"golden": len(want), "ours": sum(w in ours for w in want),
+                        "pdftotext_regex": sum(w in base for w in want),
+                        "missed": [r for r, w in zip(refs, want, strict=True) if w not in ours],
+                        "seconds": round(time.perf_counter() - t0, 1)}
+    total = sum(d["golden"] for d in docs.values())
+    return {"docs": docs, "golden": total, "ours": sum(d["ours"] for d in docs.values()),
+            "pdftotext_regex": sum(d["pdftotext_regex"] for d in docs.values())}
+
+
+def _pct(a: int, b: int) -> str:
+    return f"{100 * a / b:.1f} % ({a}/{b})" if b else "n/a"
+
+
+def refs_report(r: dict[str, Any]) -> str:
+    pct = _pct
+    lines = ["| doc | cited numbers (golden) | pipeline | regex over pdftotext | missed by the pipeline |",
+             "|---|---|---|---|---|"]
+    for k, d in r["docs"].items():
+        lines.append(f"| {k} | {d['golden']} | {pct(d['ours'], d['golden'])} | "
+                     f"{pct(d['pdftotext_regex'], d['golden'])} | {', '.join(d['missed']) or '-'} |")
+    lines.append(f"| **all** | {r['golden']} | **{pct(r['ours'], r['golden'])}** | "
+                 f"{pct(r['pdftotext_regex'], r['golden'])} | |")
+    return "\n".join(lines)
+
+
+def _sub(module: str, argv: list[str]) -> str:
+    """A sub-benchmark's report: its ``main`` run with its output captured."""
+    mod = __import__(f"bench.{module}", fromlist=["main"])
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        mod.main(argv)
+    return buf.getvalue().strip()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--real", type=Path, default=REAL)
+    ap.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections of {', '.join(SECTIONS)}")
+    ap.add_argument("--out", type=Path, help="write the markdown report here")
+    a = ap.parse_args(argv)
+    if not a.real.exists():
+        print(f"real corpus not found at {a.real}: nothing to measure")
+        return 0
+    parts = ["# Real-corpus benchmark", "",
+             f"`python -m bench.real` on {len(list(a.real.glob('*.pdf')))} PDFs of `../shared/real` "
+             f"({time.strftime('%Y-%m-%d')}); truth: `tests/golden/real/`, pdftotext, the TCVN3 transcripts.", ""]
+    real = ["--real", str(a.real)]
+    runs = {"text": lambda: _sub("real_text", []),
+            "meta": lambda: _sub("real_meta", real),
+            "tables": lambda: _sub("real_tables", real),
+            "refs": lambda: refs_report(measure_refs(a.real)),
+            "legacy": lambda: _sub("real_legacy", []),
+            "ocr": lambda: _sub("ocr", [])}
+    for name in [s.strip() for s in a.only.split(",") if s.strip()]:
+        t0 = time.perf_counter()
+        body = runs[name]()
+        parts += [f"## {name}", "", body, "", f"_{time.perf_counter() - t0:.0f} s_", ""]
+        print(f"{name}: done in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    text = "\n".join(parts)
+    if a.out:
+        a.out.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
