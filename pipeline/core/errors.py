@@ -193,3 +193,9 @@ class ConsolidationError(PipelineError):
 
     code = "ConsolidationError"
     stage = "consolidate"
+
+
+class InvalidAsOfDate(ConsolidationError):
+    """An as-of date (or a diff side that looks like one) cannot be read."""
+
+    code = "InvalidAsOfDate"

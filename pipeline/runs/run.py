@@ -252,8 +252,11 @@ def quality_frame(results: Iterable[DocResult]) -> pd.DataFrame | None:
 
 
 def publish_results(results: Iterable[DocResult], data_dir: Path | str = "data", run_id: str | None = None) -> RunOutcome:
-    """Publish every accepted document's frames and every rejection, as one run. Two sources
-    with identical bytes (same sha256) are one document: its rows are published once."""
+    """Publish every accepted document's frames, every rejection and the datasets derived across
+    documents (citation graph, ``norms_consolidated``: ``pipeline.runs.derived``) as ONE run: one
+    run id, one run record, all or nothing. Two sources with identical bytes (same sha256) are
+    one document: its rows are published once."""
+    from pipeline.runs.derived import deriver
     from pipeline.store.publish import publish
 
     run_id = run_id or new_run_id()
@@ -275,7 +278,9 @@ def publish_results(results: Iterable[DocResult], data_dir: Path | str = "data",
     counts: Mapping[str, int] = {}
     versions: dict = {}
     if frames:
-        result = publish(frames, data_dir, run_id=run_id, input_hashes=[r.sha256 for r in ok if r.sha256])
+        hashes = [r.sha256 for r in ok if r.sha256]
+        result = publish(frames, data_dir, run_id=run_id, input_hashes=hashes,
+                         derive=deriver(frames, hashes, data_dir))
         counts = result
         versions = dict(result.versions)
     return RunOutcome(run_id, ok, bad, counts, versions)
