@@ -10,6 +10,7 @@ import pandas as pd
 from extractors.document import PARSER_VERSION
 from extractors.model import Document
 from extractors.text import lines_to_paragraphs
+from pipeline.core.fingerprint import code_fingerprint
 from schemas import dataset
 
 
@@ -32,7 +33,7 @@ def document_frames(doc: Document, source: str, extracted_at: datetime | None = 
         "doc_type": m.doc_type, "issuer": m.issuer, "province": m.province, "place": m.place,
         "signing_date": m.signing_date, "effective_date": m.effective_date, "subject": m.subject,
         "n_tables": len(doc.tables), "n_image_pages": sum(p.kind == "image_only" for p in doc.pages),
-        "parser_version": PARSER_VERSION, "extracted_at": at,
+        "parser_version": f"{PARSER_VERSION}-{code_fingerprint()}", "extracted_at": at,
     }]
     pages = [{
         "doc_sha256": doc.sha256, "page": p.page, "width_pt": p.width, "height_pt": p.height, "rotation": p.rotation,

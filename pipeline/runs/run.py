@@ -16,8 +16,9 @@ for a bad document: they return a ``DocResult`` carrying either the document's f
 classified rejection, so one document failing never fails the others. ``process_entry`` chains
 the four steps for callers without an orchestrator.
 
-Work is keyed on content: the frames of a document are cached by (sha256, parser version), so an
-unchanged document costs one hash.
+Work is keyed on content: the frames of a document are cached by its sha256 and the fingerprint
+of the code and data that compute them (``cache_key``: ``pipeline.core.fingerprint``), so an
+unchanged document costs one hash and any change of a rule recomputes it.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from urllib.parse import unquote, urlsplit
 import pandas as pd
 
 from extractors.document import DEFAULT_MAX_PAGES, PARSER_VERSION, extract_document
+from pipeline.core import fingerprint
 from pipeline.core.errors import ExtractionFailed, PipelineError
 from pipeline.records.datasets import document_frames, reject_frame
 from pipeline.sources import cache
@@ -41,13 +43,17 @@ from pipeline.sources.fetch import DEFAULT_SETTINGS, FetchSettings, fetch
 from pipeline.sources.manifest import ManifestEntry, entries_from_args, is_url
 from pipeline.sources.rawstore import RawRecord, raw_path
 
-# the cache stage of ``document_datasets``; change it when the SET of frames it returns changes
-# or their columns change (the parser version covers changes of the extracted content);
-# "-key-parts": norm_items holds the parts of norm_key / norm_address as columns
-CACHE_STAGE = "datasets-legal-key-parts"
+# the cache stage of ``document_datasets`` (a label: the key is ``cache_key()``, which changes
+# with any file that computes the frames)
+CACHE_STAGE = "datasets"
 # datasets whose rows are domain records (what the run summary counts as "records")
 RECORD_DATASETS = ("norm_items", "plan_tasks", "budget_lines", "schedule_marks", "references", "people",
                    "amendments")
+
+
+def cache_key() -> str:
+    """The cache key of this code: the human parser label and the code fingerprint."""
+    return f"{PARSER_VERSION}-{fingerprint.code_fingerprint()}"
 
 
 def document_datasets(path: Path, source: str, max_pages: int = DEFAULT_MAX_PAGES) -> dict[str, pd.DataFrame]:
@@ -110,7 +116,7 @@ def extract_entry(entry: ManifestEntry, sha256: str, data_dir: Path | str = "dat
                   max_pages: int = DEFAULT_MAX_PAGES, use_cache: bool = True,
                   timings: Mapping[str, float] | None = None) -> DocResult:
     """Extract and normalize the fetched document ``sha256`` (from the raw store; cached by
-    sha256 + parser version). Never raises for a bad document. ``timings`` are the steps
+    sha256 + ``cache_key()``). Never raises for a bad document. ``timings`` are the steps
     before this one (e.g. ``{"fetch": 0.2}``), kept in the result."""
     times = dict(timings or {})
     t0 = time.perf_counter()
@@ -121,9 +127,10 @@ def extract_entry(entry: ManifestEntry, sha256: str, data_dir: Path | str = "dat
             return document_datasets(path, entry.source, max_pages)
 
         if use_cache:
-            hit = cache.get(CACHE_STAGE, sha256, PARSER_VERSION, data_dir)
+            key = cache_key()
+            hit = cache.get(CACHE_STAGE, sha256, key, data_dir)
             cached = hit is not None
-            frames = hit if hit is not None else cache.cached(CACHE_STAGE, sha256, PARSER_VERSION, compute, data_dir)
+            frames = hit if hit is not None else cache.cached(CACHE_STAGE, sha256, key, compute, data_dir)
         else:
             frames = compute()
     except Exception as exc:  # classified below, never swallowed

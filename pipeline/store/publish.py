@@ -51,6 +51,7 @@ import pyarrow.compute as pc
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 
 from pipeline.core.errors import PipelineError, PublishFailed, PublishInputError
+from pipeline.core.fingerprint import code_fingerprint
 from pipeline.core.version import __version__
 from pipeline.store.tables import (
     DEFAULT_DATA_DIR,
@@ -152,7 +153,7 @@ def publish(
         sequence = (last["sequence"] if last else 0) + 1
         meta = {
             "run_id": run_id, "run_sequence": sequence, "publish_action": "publish",
-            "pipeline_version": __version__, "parser_version": _parser_version(),
+            "pipeline_version": __version__, "parser_version": _parser_version(), "code_fingerprint": code_fingerprint(),
             "input_hashes": hashes, "rejected_hashes": rejected,
         }
         commits: dict[str, TableCommit] = {}
@@ -166,7 +167,7 @@ def publish(
             record = {
                 "format": RUN_RECORD_FORMAT, "sequence": sequence, "run_id": run_id,
                 "started_at": started.isoformat(), "committed_at": datetime.now(UTC).isoformat(),
-                "code_version": {"pipeline": __version__, "parser": _parser_version()},
+                "code_version": {"pipeline": __version__, "parser": _parser_version(), "code": code_fingerprint()},
                 "input_hashes": hashes, "rejected_hashes": rejected,
                 "tables": {n: {"previous_version": c.previous_version, "version": c.version, "rows": c.rows,
                                "rows_added": c.rows_added, "replaced_documents": c.replaced_documents}
