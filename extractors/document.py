@@ -11,12 +11,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from extractors.failures import open_error
 from extractors.model import Document, Line, PageText, Table, TableFragment
 from extractors.stitch import append_fragment, continues, finish, new_table
 from extractors.structure import classify, extract_meta, find_heading_lines
 from extractors.tables import find_page_tables
 from extractors.text import chars_to_lines, inside, repeated_margin_texts, split_furniture
-from pipeline.core.errors import CorruptPdf, EncryptedPdf, NotAPdf, PageLimitExceeded
+from pipeline.core.errors import EncryptedPdf, NotAPdf, PageLimitExceeded
 from pipeline.core.vocabulary import BASIS_MARKER
 
 PARSER_VERSION = "extract-1"
@@ -48,15 +49,11 @@ class _PageResult:
 
 def _read_pages(path: Path, max_pages: int) -> list[_PageResult]:
     import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
 
     try:
         pdf = pdfplumber.open(path)
-    except PDFPasswordIncorrect as exc:
-        raise EncryptedPdf(f"{path.name}: encrypted PDF") from exc
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
-        raise CorruptPdf(f"{path.name}: cannot parse PDF structure ({exc.__class__.__name__}: {exc})") from exc
+    except Exception as exc:  # classified: encrypted, corrupt (extractors/failures.py)
+        raise open_error(path, exc) from exc
     results: list[_PageResult] = []
     with pdf:
         if getattr(pdf.doc, "encryption", None) and not pdf.pages:

@@ -13,6 +13,7 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in [
                "doc_type", "issuer", "province", "place", "signing_date", "effective_date", "subject", "n_tables",
                "n_image_pages", "parser_version", "extracted_at"),
         primary_key=("doc_sha256",),
+        required=("source", "file_name", "size_bytes", "page_count", "parser_version", "extracted_at"),
     ),
     Dataset(
         "pages",
@@ -20,6 +21,7 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in [
         fields("doc_sha256", "page", "width_pt", "height_pt", "rotation", "orientation", "page_kind", "n_chars",
                "n_words", "header_text", "footer_text", "page_label", "body_text"),
         primary_key=("doc_sha256", "page"),
+        required=("width_pt", "height_pt", "page_kind", "n_chars"),
     ),
     Dataset(
         "headings",
@@ -27,6 +29,7 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in [
         fields("doc_sha256", "heading_index", "parent_index", "kind", "level", "number", "text", "path",
                "basis_raw", "page", "bbox"),
         primary_key=("doc_sha256", "heading_index"),
+        required=("kind", "level", "text", "page"),
     ),
     Dataset(
         "tables",
@@ -35,6 +38,7 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in [
                "n_header_rows", "header_cells", "method", "heading_ref", "heading_path", "basis_raw", "n_fragments",
                "fragments", "confidence"),
         primary_key=("doc_sha256", "table_index"),
+        required=("page_start", "page_end", "pages", "n_rows", "n_cols", "method"),
     ),
     Dataset(
         "cells",
@@ -43,12 +47,14 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in [
         fields("doc_sha256", "table_index", "row", "col", "row_span", "col_span", "is_anchor", "anchor_row",
                "anchor_col", "is_header", "row_kind", "text", "page", "bbox"),
         primary_key=("doc_sha256", "table_index", "row", "col"),
+        required=("text", "page", "is_header"),
     ),
     Dataset(
         "rejects",
         "Documents a run could not ingest, with the classified reason. Nothing is dropped silently.",
         fields("doc_sha256", "source", "file_name", "stage", "error_code", "message", "run_id", "rejected_at"),
         primary_key=("doc_sha256", "run_id"),
+        required=("source", "file_name", "stage", "error_code", "message", "rejected_at"),
     ),
 ]}
 

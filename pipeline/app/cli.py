@@ -186,8 +186,10 @@ def _ingest_plain(sources: list[str], data_dir: Path, workers: int):  # noqa: AN
 def _report(outcome, data_dir: Path, prefect: bool = False) -> None:  # noqa: ANN001 - RunOutcome, imported lazily
     for r in outcome.published:
         s = r.stats
-        typer.echo(f"ok       {r.entry_id}  {s.get('pages', 0)} pages, {s.get('tables', 0)} tables, "
-                   f"{s.get('norm_items', 0)} norm items{' (cached)' if r.cached else ''}")
+        status = r.status
+        typer.echo(f"{'ok' if status == 'ok' else status.split(':')[0]:8s} {r.entry_id}  {s.get('pages', 0)} pages, "
+                   f"{s.get('tables', 0)} tables, {s.get('norm_items', 0)} norm items{' (cached)' if r.cached else ''}"
+                   + ("" if status == "ok" else f"  ({status.partition(': ')[2]})"))
     for r in outcome.rejected:
         rej = r.reject or {}
         typer.echo(f"rejected {r.entry_id}  {rej.get('error_code')}: {rej.get('message')}", err=True)

@@ -35,6 +35,7 @@ from urllib.parse import unquote, urlsplit
 import pandas as pd
 
 from extractors.document import DEFAULT_MAX_PAGES, PARSER_VERSION, extract_document
+from extractors.failures import describe
 from pipeline.core import fingerprint
 from pipeline.core.errors import ExtractionFailed, PipelineError
 from pipeline.records.datasets import document_frames, reject_frame
@@ -87,6 +88,19 @@ class DocResult:
     def ok(self) -> bool:
         return self.frames is not None
 
+    @property
+    def status(self) -> str:
+        """'ok'; for a published document with pages that have no text layer, what was not read;
+        'rejected: CODE' otherwise."""
+        if not self.ok:
+            return f"rejected: {self.reject['error_code']}" if self.reject else "rejected"
+        pages, image = self.stats.get("pages", 0), self.stats.get("image_pages", 0)
+        if pages and image + self.stats.get("blank_pages", 0) >= pages and image:
+            return f"unread: all {pages} pages are images without a text layer (scan); no text extracted"
+        if image:
+            return f"partly read: {image} of {pages} pages are images without a text layer, not read"
+        return "ok"
+
 
 def resolve_entries(args: Iterable[str], cwd: Path | None = None) -> list[ManifestEntry]:
     """Manifest files, PDF paths, folders and URLs → manifest entries."""
@@ -105,7 +119,7 @@ def rejected(entry: ManifestEntry, exc: BaseException, run_id: str = "", sha256:
     """The rejected ``DocResult`` of a document whose step raised ``exc``. A classified
     ``PipelineError`` keeps its stage and code; anything else is an ``ExtractionFailed``."""
     if not isinstance(exc, PipelineError):
-        exc = ExtractionFailed(f"{entry.id}: {exc.__class__.__name__}: {exc}")
+        exc = ExtractionFailed(f"{entry.id}: {describe(exc)}")
     times = dict(timings or {})
     return DocResult(entry.id, entry.source, sha256 or entry.sha256,
                      reject=_reject(entry, sha256, exc.stage, exc.code, str(exc), run_id),
@@ -138,8 +152,11 @@ def extract_entry(entry: ManifestEntry, sha256: str, data_dir: Path | str = "dat
         return rejected(entry, exc, run_id, sha256, times)
     times["extract"] = time.perf_counter() - t0
     frames = _with_source(dict(frames), entry.source)
+    stats = {name: len(df) for name, df in frames.items()}
+    kinds = frames["pages"]["page_kind"].value_counts() if "pages" in frames else {}
+    stats.update(image_pages=int(kinds.get("image_only", 0)), blank_pages=int(kinds.get("blank", 0)))
     return DocResult(entry.id, entry.source, sha256, frames=frames, cached=cached, seconds=sum(times.values()),
-                     stats={name: len(df) for name, df in frames.items()}, timings=times)
+                     stats=stats, timings=times)
 
 
 def file_name_of(source: str) -> str:
@@ -219,8 +236,7 @@ class RunOutcome:
         """One row per document: status, pages, tables, records, cache hit and step timings."""
         rows = []
         for r in self.published + self.rejected:
-            rows.append({"document": r.entry_id, "sha256": (r.sha256 or "")[:12], "status": "ok" if r.ok else
-                         f"rejected: {r.reject['error_code']}" if r.reject else "?",
+            rows.append({"document": r.entry_id, "sha256": (r.sha256 or "")[:12], "status": r.status,
                          "pages": r.stats.get("pages", 0), "tables": r.stats.get("tables", 0),
                          "records": sum(r.stats.get(n, 0) for n in RECORD_DATASETS),
                          "norm_items": r.stats.get("norm_items", 0), "cached": r.cached,
