@@ -57,8 +57,8 @@ def test_a_builder_bug_rejects_its_document_with_the_reason(tmp_path: Path, monk
     from pipeline.runs import run
     from pipeline.sources.manifest import ManifestEntry
 
-    monkeypatch.setattr(run, "document_datasets",
-                        lambda path, source, max_pages: {"cells": frame("cells", [cell(colour="red")])})
+    monkeypatch.setattr(run, "isolated_datasets",
+                        lambda path, source, max_pages, limits: {"cells": frame("cells", [cell(colour="red")])})
     result = run.extract_entry(ManifestEntry("doc", "doc.pdf", SHA), SHA, tmp_path, "run1", use_cache=False)
     assert not result.ok
     assert (result.reject["stage"], result.reject["error_code"]) == ("validate", "FrameInvalid")

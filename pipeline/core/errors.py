@@ -199,3 +199,17 @@ class InvalidAsOfDate(ConsolidationError):
     """An as-of date (or a diff side that looks like one) cannot be read."""
 
     code = "InvalidAsOfDate"
+
+
+class ResourceLimitExceeded(PipelineError):
+    """A document's extraction went past a limit (time, memory): it was stopped, the run goes on."""
+
+    code = "ResourceLimitExceeded"
+    stage = "extract"
+
+
+class WorkerCrashed(PipelineError):
+    """The process extracting a document died (a native library crashed): that document only."""
+
+    code = "WorkerCrashed"
+    stage = "extract"

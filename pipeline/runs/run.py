@@ -35,10 +35,12 @@ from urllib.parse import unquote, urlsplit
 import pandas as pd
 
 from extractors.document import DEFAULT_MAX_PAGES, PARSER_VERSION, extract_document
-from extractors.failures import describe
+from extractors.failures import describe, unwrap
 from pipeline.core import fingerprint
-from pipeline.core.errors import ExtractionFailed, PipelineError
+from pipeline.core.errors import ExtractionFailed, PipelineError, ResourceLimitExceeded, TooLarge
 from pipeline.records.datasets import document_frames, reject_frame
+from pipeline.runs import isolate
+from pipeline.runs.isolate import DEFAULT_LIMITS, ExtractionLimits
 from pipeline.sources import cache
 from pipeline.sources.fetch import DEFAULT_SETTINGS, FetchSettings, fetch
 from pipeline.sources.manifest import ManifestEntry, entries_from_args, is_url
@@ -68,6 +70,33 @@ def document_datasets(path: Path, source: str, max_pages: int = DEFAULT_MAX_PAGE
     frames.update(domain_frames(doc))
     frames.update(legal_frames(doc))
     return frames
+
+
+def _page_count(path: Path) -> int | None:
+    """The page count the document declares (pdfium: fast), for the time limit; None if unreadable."""
+    try:
+        import pypdfium2
+
+        with open(path, "rb") as f:
+            doc = pypdfium2.PdfDocument(f.read())
+        try:
+            return len(doc)
+        finally:
+            doc.close()
+    except Exception:
+        return None
+
+
+def isolated_datasets(path: Path, source: str, max_pages: int = DEFAULT_MAX_PAGES,
+                      limits: ExtractionLimits = DEFAULT_LIMITS) -> dict[str, pd.DataFrame]:
+    """``document_datasets`` in a worker process under ``limits`` (``pipeline.runs.isolate``): a
+    hang, a memory blow-up or a crashed native library ends this document with a classified error."""
+    size = path.stat().st_size
+    if size > limits.max_bytes:
+        raise TooLarge(f"{path.name}: {size} bytes, the limit is {limits.max_bytes} (ExtractionLimits.max_bytes)")
+    isolate.warm()
+    return isolate.call(document_datasets, path, source, min(max_pages, limits.max_pages), limits=limits,
+                        count_pages=lambda: _page_count(path))
 
 
 @dataclass
@@ -118,7 +147,9 @@ def rejected(entry: ManifestEntry, exc: BaseException, run_id: str = "", sha256:
              timings: Mapping[str, float] | None = None) -> DocResult:
     """The rejected ``DocResult`` of a document whose step raised ``exc``. A classified
     ``PipelineError`` keeps its stage and code; anything else is an ``ExtractionFailed``."""
-    if not isinstance(exc, PipelineError):
+    if isinstance(unwrap(exc), MemoryError):
+        exc = ResourceLimitExceeded(f"{entry.id}: out of memory ({describe(exc)})")
+    elif not isinstance(exc, PipelineError):
         exc = ExtractionFailed(f"{entry.id}: {describe(exc)}")
     times = dict(timings or {})
     return DocResult(entry.id, entry.source, sha256 or entry.sha256,
@@ -128,7 +159,7 @@ def rejected(entry: ManifestEntry, exc: BaseException, run_id: str = "", sha256:
 
 def extract_entry(entry: ManifestEntry, sha256: str, data_dir: Path | str = "data", run_id: str = "",
                   max_pages: int = DEFAULT_MAX_PAGES, use_cache: bool = True,
-                  timings: Mapping[str, float] | None = None) -> DocResult:
+                  timings: Mapping[str, float] | None = None, limits: ExtractionLimits = DEFAULT_LIMITS) -> DocResult:
     """Extract and normalize the fetched document ``sha256`` (from the raw store; cached by
     sha256 + ``cache_key()``). Never raises for a bad document. ``timings`` are the steps
     before this one (e.g. ``{"fetch": 0.2}``), kept in the result."""
@@ -138,7 +169,7 @@ def extract_entry(entry: ManifestEntry, sha256: str, data_dir: Path | str = "dat
     cached = False
     try:
         def compute() -> dict[str, pd.DataFrame]:
-            return document_datasets(path, entry.source, max_pages)
+            return isolated_datasets(path, entry.source, max_pages, limits)
 
         if use_cache:
             key = cache_key()
@@ -197,7 +228,7 @@ def validate_result(result: DocResult, run_id: str = "") -> DocResult:
 
 def process_entry(entry: ManifestEntry, data_dir: Path | str = "data", run_id: str = "",
                   settings: FetchSettings = DEFAULT_SETTINGS, max_pages: int = DEFAULT_MAX_PAGES,
-                  use_cache: bool = True) -> DocResult:
+                  use_cache: bool = True, limits: ExtractionLimits = DEFAULT_LIMITS) -> DocResult:
     """Fetch (one attempt), extract, normalize and validate one document. Never raises for a
     bad document."""
     t0 = time.perf_counter()
@@ -206,7 +237,7 @@ def process_entry(entry: ManifestEntry, data_dir: Path | str = "data", run_id: s
     except Exception as exc:  # classified by rejected()
         return rejected(entry, exc, run_id, timings={"fetch": time.perf_counter() - t0})
     res = extract_entry(entry, record.sha256, data_dir, run_id, max_pages, use_cache,
-                        timings={"fetch": time.perf_counter() - t0})
+                        timings={"fetch": time.perf_counter() - t0}, limits=limits)
     return validate_result(res, run_id)
 
 
@@ -296,8 +327,7 @@ def publish_results(results: Iterable[DocResult], data_dir: Path | str = "data",
             collected.setdefault(name, []).append(df)
     frames = {name: pd.concat(dfs, ignore_index=True) for name, dfs in collected.items()}
     if bad:
-        rows = [dict(r.reject or {}, run_id=run_id) for r in bad]
-        frames["rejects"] = reject_frame(rows)
+        frames["rejects"] = reject_frame(_reject_rows(bad, run_id))
     counts: Mapping[str, int] = {}
     versions: dict = {}
     if frames:
@@ -307,6 +337,18 @@ def publish_results(results: Iterable[DocResult], data_dir: Path | str = "data",
         counts = result
         versions = dict(result.versions)
     return RunOutcome(run_id, ok, bad, counts, versions)
+
+
+def _reject_rows(bad: list[DocResult], run_id: str) -> list[dict]:
+    """One reject row per rejected document (sha256): the same bytes rejected under several
+    sources are one row naming the other sources in its message."""
+    rows: dict[str, dict] = {}
+    for r in bad:
+        row = dict(r.reject or {}, run_id=run_id)
+        first = rows.setdefault(row["doc_sha256"], row)
+        if first is not row:
+            first["message"] += f" (the same bytes also came from {row['source']})"
+    return list(rows.values())
 
 
 def new_run_id() -> str:
