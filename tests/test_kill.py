@@ -87,3 +87,17 @@ def test_twenty_kills_at_spread_moments(data: Path) -> None:
     for i in range(20):
         kill_at(data, 0.3 + i * 0.6)
     next_run_completes(data)
+
+
+def test_two_runs_started_at_once_both_complete_and_see_each_other(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    procs = [ingest(data, DOCS[0]), ingest(data, DOCS[1])]
+    assert [p.wait() for p in procs] == [0, 0]
+    records = run_records(data)
+    assert [r["sequence"] for r in records] == [1, 2] and len({r["run_id"] for r in records}) == 2
+    assert set(load("documents", data_dir=data)["file_name"]) == {p.name for p in DOCS}
+    # the second run's derived datasets were built from both documents, under the writer lock
+    refs = load("references", data_dir=data)
+    cited = refs[refs["cited_number"].notna() & refs["cited_type"].notna()]
+    assert cited["doc_sha256"].nunique() == 2  # both documents cite others
+    assert set(cited["cited_number"]) <= set(load("citation_nodes", data_dir=data)["doc_number"])
