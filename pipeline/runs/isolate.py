@@ -19,7 +19,8 @@ import resource
 import signal
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,6 +135,22 @@ def _picklable(exc: BaseException) -> bool:
         return False
 
 
+@contextmanager
+def _children_allowed() -> Iterator[None]:
+    """Let a daemonic process (a Dask or process-pool worker) fork its extraction worker:
+    multiprocessing refuses children to daemonic processes so that they are not orphaned; ours
+    is killed and reaped by ``call`` before it returns."""
+    me = mp.current_process()
+    was = me.daemon
+    if was:
+        me._config["daemon"] = False  # the documented property asserts on a started process object
+    try:
+        yield
+    finally:
+        if was:
+            me._config["daemon"] = True
+
+
 def call(fn: Callable[..., Any], *args: Any, limits: ExtractionLimits = DEFAULT_LIMITS,
          count_pages: Callable[[], int | None] | None = None) -> Any:
     """``fn(*args)`` in a forked worker under ``limits``; its result, or its exception re-raised.
@@ -147,7 +164,8 @@ def call(fn: Callable[..., Any], *args: Any, limits: ExtractionLimits = DEFAULT_
     proc = ctx.Process(target=_child, args=(send, pages_box, fn, args, limits, count_pages), daemon=True)
     baseline = _rss_bytes(os.getpid())  # the child starts with the caller's resident pages
     t0 = time.monotonic()
-    proc.start()
+    with _children_allowed():
+        proc.start()
     send.close()
     data: bytes | None = None
     why: PipelineError | None = None
