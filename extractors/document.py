@@ -14,6 +14,7 @@ from pathlib import Path
 
 from extractors.annotations import annotation_chars, meta_page_lines
 from extractors.chars import prepare_chars
+from extractors.failures import open_error
 from extractors.model import Document, Line, PageText, TableFragment
 from extractors.ocr import ocr_pages
 from extractors.ocr_image import OcrSettings
@@ -32,7 +33,7 @@ from extractors.triage import (
     triage_page,
     triage_warnings,
 )
-from pipeline.core.errors import CorruptPdf, EncryptedPdf, NotAPdf, PageLimitExceeded
+from pipeline.core.errors import EncryptedPdf, NotAPdf, PageLimitExceeded
 from pipeline.core.vocabulary import BASIS_MARKER
 
 # 2: masthead and signer columns; 3: OCR, triage, text assembly (space glyphs, layers, annotation text)
@@ -66,21 +67,11 @@ class _PageResult:
 
 def _read_pages(path: Path, max_pages: int, settings: ExtractionSettings) -> list[_PageResult]:
     import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfplumber.utils.exceptions import PdfminerException
 
     try:
         pdf = pdfplumber.open(path)
-    except PDFPasswordIncorrect as exc:
-        raise EncryptedPdf(f"{path.name}: encrypted PDF") from exc
-    except PdfminerException as exc:  # pdfplumber wraps what pdfminer raised
-        inner = exc.args[0] if exc.args else exc
-        if isinstance(inner, PDFPasswordIncorrect):
-            raise EncryptedPdf(f"{path.name}: encrypted PDF") from exc
-        raise CorruptPdf(f"{path.name}: cannot parse PDF structure ({inner.__class__.__name__}: {inner})") from exc
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
-        raise CorruptPdf(f"{path.name}: cannot parse PDF structure ({exc.__class__.__name__}: {exc})") from exc
+    except Exception as exc:  # classified: encrypted, corrupt (extractors/failures.py)
+        raise open_error(path, exc) from exc
     results: list[_PageResult] = []
     with pdf:
         if getattr(pdf.doc, "encryption", None) and not pdf.pages:

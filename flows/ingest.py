@@ -199,12 +199,8 @@ def ingest_flow(sources: list[str], data_dir: str = "data", dask_address: str | 
     order = {e.id: i for i, e in enumerate(entries)}
     results.sort(key=lambda r: order.get(r.entry_id, len(order)))
 
+    # one publish: the documents, the rejects and what is derived from them (consolidation)
     outcome = publish_task(results, data_dir, run_id)
-    if outcome.counts.get("norm_items"):
-        # keep the consolidated versions (and so as-of queries) in step with the published norms
-        from flows.consolidate import consolidate_task
-
-        consolidate_task(data_dir)
 
     create_table_artifact(table=outcome.summary_rows(), key=SUMMARY_KEY,
                           description=_summary_markdown(outcome, where))

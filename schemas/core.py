@@ -62,6 +62,9 @@ class Dataset:
     # replaces exactly the rows carrying its value
     document_key: str | None = "doc_sha256"
     extra: dict[str, Any] = field(default_factory=dict)
+    # fields every row must have a value for, besides the primary key, the document key and the
+    # fields declared not nullable: identity, provenance (page), the raw text a row is about
+    required: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         names = [f.name for f in self.fields]
@@ -70,6 +73,16 @@ class Dataset:
         for k in self.primary_key:
             if k not in names:
                 raise ValueError(f"dataset {self.name}: primary key column {k} not declared")
+        for k in self.required:
+            if k not in names:
+                raise ValueError(f"dataset {self.name}: required column {k} not declared")
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        """Columns no row may leave empty: primary key, document key, required and non-nullable fields."""
+        keys = [*self.primary_key, *([self.document_key] if self.document_key else []), *self.required,
+                *(f.name for f in self.fields if not f.nullable)]
+        return tuple(dict.fromkeys(keys))
 
     @property
     def columns(self) -> list[str]:

@@ -15,6 +15,7 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in [
                "signer_authority", "signer_title", "signer_name", "esign_stamp_raw", "n_tables", "n_image_pages",
                "n_ocr_pages", "ocr_seconds", "parser_version", "extracted_at"),
         primary_key=("doc_sha256",),
+        required=("source", "file_name", "size_bytes", "page_count", "parser_version", "extracted_at"),
     ),
     Dataset(
         "pages",
@@ -25,6 +26,7 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in [
                "text_layer", "text_encoding", "triage_reason", "valid_syllable_share", "fonts", "image_coverage",
                "n_outline_curves", "needs_ocr"),
         primary_key=("doc_sha256", "page"),
+        required=("width_pt", "height_pt", "page_kind", "n_chars"),
     ),
     Dataset(
         "headings",
@@ -32,6 +34,7 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in [
         fields("doc_sha256", "heading_index", "parent_index", "kind", "level", "number", "text", "path",
                "basis_raw", "page", "bbox"),
         primary_key=("doc_sha256", "heading_index"),
+        required=("kind", "level", "text", "page"),
     ),
     Dataset(
         "tables",
@@ -40,6 +43,7 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in [
                "n_header_rows", "header_cells", "method", "heading_ref", "heading_path", "basis_raw", "n_fragments",
                "fragments", "confidence"),
         primary_key=("doc_sha256", "table_index"),
+        required=("page_start", "page_end", "pages", "n_rows", "n_cols", "method"),
     ),
     Dataset(
         "cells",
@@ -48,12 +52,14 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in [
         fields("doc_sha256", "table_index", "row", "col", "row_span", "col_span", "is_anchor", "anchor_row",
                "anchor_col", "is_header", "row_kind", "text", "page", "bbox", "is_ocr", "ocr_confidence"),
         primary_key=("doc_sha256", "table_index", "row", "col"),
+        required=("text", "page", "is_header"),
     ),
     Dataset(
         "rejects",
         "Documents a run could not ingest, with the classified reason. Nothing is dropped silently.",
         fields("doc_sha256", "source", "file_name", "stage", "error_code", "message", "run_id", "rejected_at"),
         primary_key=("doc_sha256", "run_id"),
+        required=("source", "file_name", "stage", "error_code", "message", "rejected_at"),
     ),
 ]}
 

@@ -167,6 +167,7 @@ register_datasets(
                "scale_open_max", "reference", "note", "spec", "grade", "work", "product_code", "parent_item", "extra",
                *NORM_KEY_ONLY_PARTS, "norm_key", *NORM_ADDRESS_ONLY_PARTS, "norm_address", "flags"),
         primary_key=("doc_sha256", "table_index", "row", "value_col"),
+        required=("page", "family", "value_raw"),
     ),
     Dataset(
         "plan_tasks",
@@ -175,6 +176,7 @@ register_datasets(
                "partner_units", "support_units", "time_raw", "time_start_date", "time_end_date", "time_parsed",
                "product", "flags"),
         primary_key=("doc_sha256", "table_index", "row"),
+        required=("page",),
     ),
     Dataset(
         "budget_lines",
@@ -183,6 +185,7 @@ register_datasets(
                "nstw_raw", "nstw_vnd", "province_raw", "province_vnd", "commune_raw", "commune_vnd",
                "counterpart_raw", "counterpart_vnd", "funding", "implementing_unit", "flags"),
         primary_key=("doc_sha256", "table_index", "row"),
+        required=("page",),
     ),
     Dataset(
         "schedule_marks",
@@ -190,6 +193,7 @@ register_datasets(
         fields(*_CTX, "appendix", "group_label", "coop_no", "cooperative", "period_label", "is_marked", "mark_raw",
                "note"),
         primary_key=("doc_sha256", "table_index", "row", "period_label"),
+        required=("page",),
     ),
     Dataset(
         "quality_checks",
@@ -197,5 +201,6 @@ register_datasets(
         "unparsed values, empty required fields. Expected and actual are kept; a failing check drops nothing.",
         fields("doc_sha256", "check_name", "check_scope", "expected", "actual", "passed", "severity", "detail"),
         primary_key=("doc_sha256", "check_name", "check_scope"),
+        required=("passed", "severity"),
     ),
 )

@@ -16,7 +16,8 @@ FIELDS: dict[str, Field] = {f.name: f for f in [
     F("doc_sha256", "string", "SHA-256 of the source PDF bytes: the document's identity.", nullable=False),
     F("source", "string", "Where the PDF came from (URL or file path), as given to the run."),
     F("file_name", "string", "File name of the PDF."),
-    F("parser_version", "string", "Version of the extraction/normalization code that produced the row."),
+    F("parser_version", "string", "Version of the extraction/normalization code that produced the row: the parser label and "
+      "the fingerprint of every file and library version that computes the frames (pipeline/core/fingerprint.py)."),
     F("page", "int", "1-based page number in the PDF."),
     F("pages", "list_int", "All 1-based page numbers the item spans."),
     F("page_start", "int", "First page the item appears on."),

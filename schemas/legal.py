@@ -116,6 +116,7 @@ register_datasets(
                "cited_date", "cited_date_raw", "cited_issuer", "cited_issuer_raw", "relation", "is_self",
                "mention_context", "page", "source_kind", "table_index", "row", "col", "legal_flags"),
         primary_key=("doc_sha256", "ref_index"),
+        required=("page", "relation", "source_kind"),
     ),
     Dataset(
         "people",
@@ -125,6 +126,7 @@ register_datasets(
                "person_title", "person_unit", "organization", "mention_context", "page", "source_kind", "table_index",
                "row", "col"),
         primary_key=("doc_sha256", "person_index"),
+        required=("page", "source_kind"),
     ),
     Dataset(
         "amendments",
@@ -136,6 +138,7 @@ register_datasets(
                "source_label", "source_appendices", "source_sections", "text_old", "text_new", "effective_date",
                "effective_date_raw", "clause_text", "page", "legal_flags"),
         primary_key=("doc_sha256", "amendment_index"),
+        required=("operation", "operation_raw", "page"),
     ),
     Dataset(
         "citation_nodes",
@@ -144,6 +147,7 @@ register_datasets(
         fields("doc_number", "is_ingested", "ingested_sha256", "doc_type", "issuer", "signing_date", "n_citations",
                "n_citing_docs", "number_variants"),
         primary_key=("doc_number",),
+        required=("is_ingested",),
         document_key=None,
     ),
     Dataset(

@@ -126,6 +126,7 @@ register_datasets(
                  "superseded_by_sha256", "superseded_by_clause", "superseded_by_operation", "consolidation_note",
                  "consolidation_flags")),
         primary_key=("consolidated_id",),
+        required=("consolidated_path",),
         document_key=None,
     ),
     Dataset(
@@ -143,6 +144,7 @@ register_datasets(
                "doc_sha256_b", "page_a", "page_b", "clause_a", "clause_b", "norm_address_a", "norm_address_b",
                "diff_note"),
         primary_key=("diff_id", "diff_row"),
+        required=("diff_status",),
         document_key="diff_id",
     ),
 )

@@ -134,3 +134,47 @@ def test_real_document_frames_round_trip(tmp_path: Path) -> None:
     assert cache.cached("extract", doc.sha256, PARSER_VERSION, compute, tmp_path).keys() == got.keys()
     assert compute.calls == 1
 
+
+
+def test_the_fingerprint_follows_file_contents_not_times(tmp_path: Path) -> None:
+    import os
+    import shutil
+
+    from pipeline.core import fingerprint
+
+    for rel in fingerprint.COMPUTING_PATHS:  # a copy of the computing tree: new mtimes, same bytes
+        src, dst = fingerprint.REPO / rel, tmp_path / rel
+        if src.is_dir():
+            shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dst)
+    assert fingerprint.fingerprint_of(root=tmp_path) == fingerprint.code_fingerprint()
+    units = tmp_path / "schemas" / "units.csv"
+    os.utime(units, (0, 0))  # a touched file is the same rule
+    assert fingerprint.fingerprint_of(root=tmp_path) == fingerprint.code_fingerprint()
+    units.write_text(units.read_text(encoding="utf-8") + "thùng,box,count,1\n", encoding="utf-8")
+    changed_data = fingerprint.fingerprint_of(root=tmp_path)
+    assert changed_data != fingerprint.code_fingerprint()
+    values = tmp_path / "pipeline" / "parsing" / "values.py"
+    values.write_text(values.read_text(encoding="utf-8") + "\n# a changed rule\n", encoding="utf-8")
+    assert fingerprint.fingerprint_of(root=tmp_path) not in (changed_data, fingerprint.code_fingerprint())
+    assert fingerprint.fingerprint_of(root=tmp_path, libraries=["pdfplumber", "no-such-lib"]) != \
+        fingerprint.fingerprint_of(root=tmp_path)
+
+
+def test_a_changed_rule_makes_every_cached_document_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.core import fingerprint
+    from pipeline.runs import run
+    from pipeline.sources.manifest import ManifestEntry
+
+    compute = Counter({"cells": frames()["cells"]})
+    monkeypatch.setattr(run, "isolated_datasets", lambda path, source, max_pages, limits: compute())
+    entry = ManifestEntry("doc", "doc.pdf", SHA)
+    first = run.extract_entry(entry, SHA, tmp_path)
+    again = run.extract_entry(entry, SHA, tmp_path)
+    assert (compute.calls, first.cached, again.cached) == (1, False, True)
+    monkeypatch.setattr(fingerprint, "code_fingerprint", lambda: "0" * 16)  # the code changed
+    changed = run.extract_entry(entry, SHA, tmp_path)
+    assert (compute.calls, changed.cached) == (2, False)
+    assert_same(changed.frames, first.frames)

@@ -37,10 +37,10 @@ def truth_records(doc_id: str, pred) -> int:  # noqa: ANN001
 
 
 def ingested_vinhlong(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The two Vĩnh Long decrees ingested and consolidated ONCE per test session (shared by
-    test_consolidate, test_diff and test_report_html through the session's base temp dir)."""
+    """The two Vĩnh Long decrees ingested ONCE per test session (shared by test_consolidate,
+    test_diff, test_report_html and test_exit_codes through the session's base temp dir); the run's
+    own publish consolidates them."""
     from pipeline.runs.run import new_run_id, process_entry, publish_results, resolve_entries
-    from pipeline.versions.consolidate import publish_consolidated
 
     data = tmp_path_factory.getbasetemp() / "vinhlong-ingested"
     done = data / ".done"
@@ -49,7 +49,6 @@ def ingested_vinhlong(tmp_path_factory: pytest.TempPathFactory) -> Path:
         results = [process_entry(e, str(data), run_id) for e in resolve_entries([str(p) for p in PDFS])]
         outcome = publish_results(results, data, run_id)
         assert not outcome.rejected, [r.reject for r in outcome.rejected]
-        publish_consolidated(data)
         done.write_text("ok", encoding="utf-8")
     return data
 
@@ -154,7 +153,7 @@ def test_cli_consolidate_as_of(data_dir: Path) -> None:
     assert between.exit_code == 0 and f"in force on 2023-01-01: {N33_ROWS} norm rows in 30 models" in between.output
     assert f"{N04}/Điều3a/PL-I/A/7  7. MÔ HÌNH TRỒNG MỚI, THÂM CANH DỪA HỮU CƠ" in between.output
     bad = runner.invoke(app, ["consolidate", "--as-of", "31/02/2023", "--data-dir", str(data_dir)])
-    assert bad.exit_code == 2 and "ConsolidationError" in bad.output
+    assert bad.exit_code == 2 and "InvalidAsOfDate" in bad.output
 
 
 def test_as_of_without_a_consolidation_names_the_command(tmp_path: Path) -> None:

@@ -221,4 +221,5 @@ def test_terminal_csv_publish_and_errors(data_dir: Path, tmp_path: Path, full_di
     published = load("norm_diffs", data_dir=data_dir)
     assert set(published["diff_id"]) == {f"{N33}..{N30}"} and len(published) == len(COCONUT)
     bad = runner.invoke(app, ["diff", "99/2099/QĐ-UBND", N30, "--data-dir", str(data_dir)])
-    assert bad.exit_code == 2 and "neither a date nor an ingested document number" in bad.output
+    # exit 4 = the data asked for is not there (pipeline/app/exits.py)
+    assert bad.exit_code == 4 and "neither a date nor an ingested document number" in bad.output

@@ -126,6 +126,29 @@ def _handler(state: Server) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Location", "/loop.pdf")
                 self.send_header("Content-Length", "0")
                 self.end_headers()
+            elif path == "/limited.pdf":  # 429 with Retry-After, then the document
+                if n < 2:
+                    self._send(429, b"slow down", "text/plain", extra={"Retry-After": "2"})
+                else:
+                    self._send(200, PDF_A)
+            elif path in ("/cut.pdf", "/length-over.pdf"):  # the server stops mid-body / declares more
+                self.send_response(200)
+                self.send_header("Content-Type", "application/pdf")
+                self.send_header("Content-Length", str(len(PDF_A) if path == "/cut.pdf" else len(PDF_A) + 1000))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self._write_quietly(PDF_A[: len(PDF_A) // 2] if path == "/cut.pdf" else PDF_A)
+                self.close_connection = True
+            elif path == "/to-ftp.pdf":
+                self.send_response(302)
+                self.send_header("Location", "ftp://127.0.0.1/doc.pdf")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            elif path == "/to-file.pdf":
+                self.send_response(302)
+                self.send_header("Location", "file:///etc/passwd")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
             else:
                 self._send(500, b"unexpected path", "text/plain")
 
@@ -414,3 +437,31 @@ def test_prefect_task_retries_only_retryable_fetch_errors(server: Server, tmp_pa
             fetch_flow(server.entry("/missing.pdf"), tmp_path)
     assert server.hits["/flaky.pdf"] == 3
     assert server.hits["/missing.pdf"] == 1
+
+
+def test_429_waits_as_long_as_retry_after_says(server: Server, tmp_path: Path) -> None:
+    waits: list[float] = []
+    record = fetch_with_retries(server.entry("/limited.pdf"), tmp_path, attempts=3, backoff=0.01,
+                                settings=SETTINGS, sleep=waits.append)
+    assert record.sha256 == sha(PDF_A) and waits == [2.0]
+    with pytest.raises(HttpStatusError) as err:  # one attempt: the error carries the wait, and is retryable
+        server.hits.clear()
+        fetch(server.entry("/limited.pdf"), tmp_path / "b", SETTINGS)
+    assert err.value.status == 429 and err.value.retry_after == 2.0 and is_retryable(err.value)
+
+
+@pytest.mark.parametrize("path", ["/cut.pdf", "/length-over.pdf"])
+def test_a_body_shorter_than_its_content_length_is_a_retryable_error_and_stores_nothing(
+        server: Server, tmp_path: Path, path: str) -> None:
+    with pytest.raises(FetchConnectionError) as err:
+        fetch(server.entry(path), tmp_path, SETTINGS)
+    assert is_retryable(err.value)
+    assert_nothing_stored(tmp_path)
+
+
+@pytest.mark.parametrize("path", ["/to-ftp.pdf", "/to-file.pdf"])
+def test_a_redirect_to_another_scheme_is_refused(server: Server, tmp_path: Path, path: str) -> None:
+    with pytest.raises(FetchError) as err:
+        fetch(server.entry(path), tmp_path, SETTINGS)
+    assert not is_retryable(err.value) and "Protocol" in str(err.value)
+    assert_nothing_stored(tmp_path)

@@ -173,3 +173,17 @@ def test_documented_example_parses() -> None:
     assert [e.id for e in m.entries] == ["vinhlong-30-2023", "vinhlong-33-2022", "camau-2025-plan"]
     assert m.entries[0].is_url and m.entries[0].hints.doc_type == "Quyết định"
     assert m.entries[1].source == "/manifests/archive/33-2022-QD-UBND.pdf" and m.entries[1].sha256 is not None
+
+
+def test_entry_errors_name_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text("documents:\n  - id: a\n    source: a.pdf\n  - id: b\n    source: b.pdf\n    sha265: x\n"
+                    "  - id: a\n    source: c.pdf\n", encoding="utf-8")
+    with pytest.raises(ManifestError, match=r"unknown key\(s\) sha265 .*\(line 4\)"):
+        load_manifest(path)
+    path.write_text("documents:\n  - id: a\n    source: a.pdf\n\n  - id: a\n    source: c.pdf\n", encoding="utf-8")
+    with pytest.raises(ManifestError, match=r"duplicate id .*\(line 5\)"):
+        load_manifest(path)
+    path.write_text("documents:\n  - id: a\n    source: a.pdf\n  - just a string\n", encoding="utf-8")
+    with pytest.raises(ManifestError, match=r"entry #2.*\(line 4\)"):
+        load_manifest(path)

@@ -23,6 +23,7 @@ import pipeline.store.publish as pub
 from extractors.document import PARSER_VERSION
 from pipeline.core import errors
 from pipeline.core.errors import PipelineError
+from pipeline.core.fingerprint import code_fingerprint
 from pipeline.records.datasets import frame
 from pipeline.store import read, tables
 from schemas import Dataset, dataset, fields
@@ -175,7 +176,8 @@ def test_commit_metadata_records_run_code_version_and_input_hashes(two_runs) -> 
     assert record["run_id"] == "run2" and record["sequence"] == 2
     assert record["input_hashes"] == ["b" * 64]
     assert record["snapshot"] == {n: 1 for n in EXTRACTION}
-    assert record["code_version"] == {"pipeline": pipeline.__version__, "parser": PARSER_VERSION}
+    assert record["code_version"] == {"pipeline": pipeline.__version__, "parser": PARSER_VERSION,
+                                      "code": code_fingerprint()}
 
 
 def test_rejects_keep_good_rows_and_are_recorded(tmp_path: Path) -> None:

@@ -47,7 +47,8 @@ def test_every_domain_frame_validates_against_its_schema():
 
 
 def test_validate_frame_rejects_bad_frames():
-    df = frame("quality_checks", [{"doc_sha256": "a", "check_name": "x", "check_scope": "y", "severity": "fatal"}])
+    df = frame("quality_checks", [{"doc_sha256": "a", "check_name": "x", "check_scope": "y", "severity": "fatal",
+                                    "passed": False}])
     with pytest.raises(FrameInvalid, match="severity"):
         validate_frame("quality_checks", df)
     with pytest.raises(FrameInvalid):

@@ -1,21 +1,21 @@
 """The ``decree`` command line.
 
 Library errors are named exceptions (``pipeline.core.errors``); here they become one clear line on
-stderr and a meaningful exit code:
-
-    0  success
-    1  finished, but some documents were rejected (see the rejects dataset)
-    2  usage error (bad option, missing file)
-    3  a run-level failure (nothing was published)
+stderr and an exit code from the one table of ``pipeline.app.exits`` (printed by ``decree --help``).
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import click
 import typer
 
+from pipeline.app.exits import ExitCode, exit_code, table_text
 from pipeline.core.version import __version__
 
 app = typer.Typer(
@@ -25,7 +25,8 @@ app = typer.Typer(
         "Examples:\n\n"
         "  decree samples\n\n"
         "  decree extract data/samples/pdf/gov/vinhlong-30-2023.pdf\n\n"
-        "  decree ingest data/samples/pdf --data-dir data\n"
+        "  decree ingest data/samples/pdf --data-dir data\n\n"
+        "Exit codes (every command):\n\n" + table_text() + "\n"
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -34,6 +35,23 @@ app = typer.Typer(
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "data" / "samples"
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """A command's failure as one line on stderr and its exit code (``pipeline.app.exits``)."""
+    try:
+        yield
+    except (click.exceptions.Exit, click.exceptions.ClickException, click.exceptions.Abort):
+        raise
+    except Exception as exc:
+        code = exit_code(exc)
+        if code == ExitCode.INTERNAL and os.environ.get("DECREE_DEBUG"):
+            raise
+        typer.echo(f"error: {getattr(exc, 'code', exc.__class__.__name__)}: {exc}", err=True)
+        if code == ExitCode.RUN_FAILED:
+            typer.echo("nothing was published", err=True)
+        raise typer.Exit(int(code)) from None
 
 
 def _version(value: bool) -> None:
@@ -63,7 +81,7 @@ def samples(
     manifest = samples_dir / "manifest.yaml"
     if not manifest.exists():
         typer.echo(f"error: no sample manifest at {manifest}; run: python -m tools.render_samples", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(ExitCode.NOT_FOUND)
     docs = yaml.safe_load(manifest.read_text(encoding="utf-8"))["documents"]
     for d in docs:
         path = samples_dir / d["source"]
@@ -81,13 +99,9 @@ def extract(
     Example: decree extract data/samples/pdf/gov/vinhlong-33-2022.pdf
     """
     from extractors.document import extract_document
-    from pipeline.core.errors import PipelineError
 
-    try:
+    with _errors():
         doc = extract_document(pdf)
-    except PipelineError as exc:
-        typer.echo(f"error: {exc.code}: {exc}", err=True)
-        raise typer.Exit(1) from None
     m = doc.meta
     typer.echo(f"{doc.file_name}  sha256 {doc.sha256[:16]}  {doc.page_count} pages")
     typer.echo(f"  number: {m.doc_number or '-'}   type: {m.doc_type or '-'}   issuer: {m.issuer or '-'}")
@@ -162,33 +176,23 @@ def ingest(
     """Fetch, extract, normalize and publish documents as one run; rejected documents are listed
     with their reason and the others are published.
 
-    Exit codes: 0 all published, 1 some documents rejected, 2 bad input (no manifest, bad entry),
-    3 the run could not be published.
+    Exit codes: 0 all published, 1 some documents rejected (the others published), 2 bad input (no
+    manifest, bad entry), 3 the run failed and nothing was published (see decree --help).
 
     Examples: decree ingest data/samples/manifest.yaml ;  decree ingest some.pdf https://host/doc.pdf
     """
-    import os
-
-    from pipeline.core.errors import ManifestError, PipelineError
-
     # this machine may have no internet: Prefect's telemetry would only log failures
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    try:
+    with _errors():
         if prefect:
             from flows.ingest import run_ingest
 
             outcome = run_ingest(sources, data_dir, dask_address=dask_address, workers=workers)
         else:
             outcome = _ingest_plain(sources, data_dir, workers)
-    except ManifestError as exc:
-        typer.echo(f"error: {exc.code}: {exc}", err=True)
-        raise typer.Exit(2) from None
-    except PipelineError as exc:
-        typer.echo(f"error: {exc.code}: {exc}", err=True)
-        raise typer.Exit(3) from None
     _report(outcome, data_dir, prefect)
     if outcome.rejected:
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.REJECTS)
 
 
 def _ingest_plain(sources: list[str], data_dir: Path, workers: int):  # noqa: ANN202 - RunOutcome
@@ -205,19 +209,16 @@ def _ingest_plain(sources: list[str], data_dir: Path, workers: int):  # noqa: AN
             for result in pool.map(process_entry, entries, [str(data_dir)] * len(entries), [run_id] * len(entries)):
                 results.append(result)
                 bar.update(1)
-    outcome = publish_results(results, data_dir, run_id)
-    if outcome.counts.get("norm_items"):
-        from pipeline.versions.consolidate import publish_consolidated
-
-        publish_consolidated(data_dir)  # as-of queries follow the newly published norms
-    return outcome
+    return publish_results(results, data_dir, run_id)  # one publish, consolidation included
 
 
 def _report(outcome, data_dir: Path, prefect: bool = False) -> None:  # noqa: ANN001 - RunOutcome, imported lazily
     for r in outcome.published:
         s = r.stats
-        typer.echo(f"ok       {r.entry_id}  {s.get('pages', 0)} pages, {s.get('tables', 0)} tables, "
-                   f"{s.get('norm_items', 0)} norm items{' (cached)' if r.cached else ''}")
+        status = r.status
+        typer.echo(f"{'ok' if status == 'ok' else status.split(':')[0]:8s} {r.entry_id}  {s.get('pages', 0)} pages, "
+                   f"{s.get('tables', 0)} tables, {s.get('norm_items', 0)} norm items{' (cached)' if r.cached else ''}"
+                   + ("" if status == "ok" else f"  ({status.partition(': ')[2]})"))
     for r in outcome.rejected:
         rej = r.reject or {}
         typer.echo(f"rejected {r.entry_id}  {rej.get('error_code')}: {rej.get('message')}", err=True)
@@ -244,20 +245,16 @@ def show(
     """
     import pandas as pd
 
-    from pipeline.core.errors import PipelineError
     from pipeline.store.read import load
 
     ver: int | str | None = int(version) if version and version.isdigit() else version
-    try:
+    with _errors():
         df = load(name, version=ver, data_dir=data_dir)
-    except (PipelineError, KeyError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
     for cond in where:
         col, _, val = cond.partition("=")
         if col not in df.columns:
             typer.echo(f"error: {name} has no column {col!r}", err=True)
-            raise typer.Exit(2)
+            raise typer.Exit(ExitCode.USAGE)
         df = df[df[col].astype("string") == val]
     with pd.option_context("display.max_columns", 12, "display.width", 200, "display.max_colwidth", 40):
         typer.echo(df.head(limit).to_string())
@@ -273,14 +270,10 @@ def versions(
 
     Example: decree versions norm_items
     """
-    from pipeline.core.errors import PipelineError
     from pipeline.store.read import list_versions
 
-    try:
+    with _errors():
         df = list_versions(name, data_dir)
-    except (PipelineError, KeyError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
     typer.echo(df.to_string(index=False))
 
 
@@ -290,27 +283,27 @@ def consolidate(
     data_dir: Path = typer.Option(Path("data"), "--data-dir", help="Where the datasets were published."),
     rows: bool = typer.Option(False, "--rows", help="With --as-of: print every norm row, not one line per model."),
 ) -> None:
-    """Rebuild and publish norms_consolidated (valid_from/valid_to of every norm row, the clauses that
-    introduced and superseded it, and what of a cited base text is not available); with --as-of,
-    print the norms in force that day.
+    """Without --as-of: rebuild and publish norms_consolidated (valid_from/valid_to of every norm row,
+    the clauses that introduced and superseded it, and what of a cited base text is not available;
+    every ingest run already does this in its own publish). With --as-of, a query that writes
+    nothing: print the norms in force that day, consolidated from the published datasets.
 
     Example: decree consolidate --as-of 2023-01-01 --data-dir data
     """
     import pandas as pd
 
-    from pipeline.core.errors import PipelineError
     from pipeline.versions.asof import in_force, parse_as_of
-    from pipeline.versions.consolidate import publish_consolidated
+    from pipeline.versions.consolidate import build, publish_consolidated
 
-    try:
+    with _errors():
         day = parse_as_of(as_of) if as_of else None
-        df, result = publish_consolidated(data_dir)
-    except PipelineError as exc:
-        typer.echo(f"error: {exc.code}: {exc}", err=True)
-        raise typer.Exit(2) from None
+        if day is None:
+            df, result = publish_consolidated(data_dir)
+        else:
+            df = build(data_dir)
     kinds = df["record_kind"].value_counts().to_dict()
-    typer.echo(f"norms_consolidated: {len(df)} rows ({', '.join(f'{k} {v}' for k, v in sorted(kinds.items()))}), "
-               f"version {result.commits['norms_consolidated'].version}")
+    typer.echo(f"norms_consolidated: {len(df)} rows ({', '.join(f'{k} {v}' for k, v in sorted(kinds.items()))})"
+               + (f", published as version {result.commits['norms_consolidated'].version}" if day is None else ""))
     if day is None:
         return
     now = in_force(df, day)
@@ -350,29 +343,22 @@ def diff(
 
     Example: decree diff 33/2022/QĐ-UBND 30/2023/QĐ-UBND --model dừa --html diff.html
     """
-    from pipeline.core.errors import PipelineError
     from pipeline.store.publish import publish as publish_frames
     from pipeline.versions.diff import compare, terminal_table
     from pipeline.versions.report_html import render_html
 
-    try:
+    with _errors():
         result = compare(data_dir, a, b, model_filter=model)
         if publish:
             publish_frames({"norm_diffs": result.rows}, data_dir, input_hashes=[])
-    except PipelineError as exc:
-        typer.echo(f"error: {exc.code}: {exc}", err=True)
-        raise typer.Exit(2) from None
     typer.echo(terminal_table(result, show_unchanged=all_items, detail_unmatched=all_items))
-    try:
+    with _errors():
         if csv is not None:
             result.rows.to_csv(csv, index=False)
             typer.echo(f"csv: {csv}")
         if html is not None:
             html.write_text(render_html(result), encoding="utf-8")
             typer.echo(f"html: {html}")
-    except OSError as exc:
-        typer.echo(f"error: cannot write output: {exc}", err=True)
-        raise typer.Exit(2) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

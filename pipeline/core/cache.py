@@ -1,13 +1,15 @@
 """The extraction cache: what a stage produced for a document, keyed on its sha256 and the
-parser version, so an unchanged document is never processed twice by the same code.
+version of the code that computed it, so an unchanged document is never processed twice by the
+same code.
 
 An entry is a folder ``<data_dir>/cache/<stage>/<parser_version>/<sha256>/`` holding one
 Parquet file per frame (``<name>.parquet``) and ``_frames.json`` listing the names. It is
 written under a temporary name and renamed into place in one step, so an entry is complete or
-absent. A different parser version is a different folder: bumping
-``extractors.document.PARSER_VERSION`` makes every document a miss.
+absent. A different version is a different folder. The run passes
+``pipeline.runs.run.cache_key()``: the parser label and the fingerprint of every file that
+computes the frames (``pipeline.core.fingerprint``), so any change of the code is a miss.
 
-    frames = cached("extract", doc.sha256, PARSER_VERSION, lambda: document_frames(...), data_dir)
+    frames = cached("datasets", doc.sha256, cache_key(), lambda: document_datasets(...), data_dir)
 """
 
 from __future__ import annotations

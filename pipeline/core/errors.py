@@ -126,10 +126,11 @@ class HttpStatusError(FetchError):
 
     code = "HttpStatusError"
 
-    def __init__(self, message: str, status: int) -> None:
+    def __init__(self, message: str, status: int, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.retryable = status in (408, 425, 429) or (500 <= status < 600 and status not in (501, 505))
+        self.retry_after = retry_after  # seconds the server asked to wait (Retry-After), if any
 
 
 def is_retryable(exc: BaseException) -> bool:
@@ -193,3 +194,23 @@ class ConsolidationError(PipelineError):
 
     code = "ConsolidationError"
     stage = "consolidate"
+
+
+class InvalidAsOfDate(ConsolidationError):
+    """An as-of date (or a diff side that looks like one) cannot be read."""
+
+    code = "InvalidAsOfDate"
+
+
+class ResourceLimitExceeded(PipelineError):
+    """A document's extraction went past a limit (time, memory): it was stopped, the run goes on."""
+
+    code = "ResourceLimitExceeded"
+    stage = "extract"
+
+
+class WorkerCrashed(PipelineError):
+    """The process extracting a document died (a native library crashed): that document only."""
+
+    code = "WorkerCrashed"
+    stage = "extract"

@@ -3,19 +3,54 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from difflib import get_close_matches
 
 import pandas as pd
 
 from extractors.document import PARSER_VERSION
 from extractors.model import Document
 from extractors.text import lines_to_paragraphs
+from pipeline.core.errors import FrameInvalid
+from pipeline.core.fingerprint import code_fingerprint
 from schemas import dataset
 
 
-def frame(name: str, rows: list[dict]) -> pd.DataFrame:
-    """A DataFrame with exactly the dataset's declared columns, in order, with declared dtypes."""
+def _empty(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def check_rows(name: str, rows: Iterable[Mapping[str, object]]) -> None:
+    """Every row names only fields ``schemas/`` declares for dataset ``name`` and has a value for
+    each of its required columns; ``FrameInvalid`` names the row and the field otherwise (a
+    misspelt key would else be dropped, or published as a column of nulls)."""
     ds = dataset(name)
+    declared = frozenset(ds.columns)
+    required = ds.required_columns
+    checked: set[frozenset[str]] = set()
+    for i, row in enumerate(rows):
+        keys = frozenset(row)
+        if keys not in checked:
+            unknown = sorted(keys - declared)
+            if unknown:
+                hints = {k: get_close_matches(k, ds.columns, n=1) for k in unknown}
+                raise FrameInvalid(f"{name} row {i}: field(s) not declared in schemas/: "
+                                   + ", ".join(f"{k!r}" + (f" (did you mean {h[0]!r}?)" if h else "")
+                                               for k, h in hints.items()))
+            checked.add(keys)
+        missing = [k for k in required if _empty(row.get(k))]
+        if missing:
+            raise FrameInvalid(f"{name} row {i}: no value for required field(s) {missing}")
+
+
+def frame(name: str, rows: list[dict], *, check: bool = True) -> pd.DataFrame:
+    """A DataFrame with exactly the dataset's declared columns, in order, with declared dtypes.
+    Rows are checked first (``check_rows``); ``check=False`` is for rows read back from a
+    published version, which may predate today's schema."""
+    ds = dataset(name)
+    if check:
+        check_rows(name, rows)
     df = pd.DataFrame(rows, columns=ds.columns)
     for f in ds.fields:
         if f.pandas_dtype not in ("object",):
@@ -37,7 +72,7 @@ def document_frames(doc: Document, source: str, extracted_at: datetime | None = 
         "signer_title": m.signer_title, "signer_name": m.signer_name, "esign_stamp_raw": m.esign_stamp_raw,
         "n_tables": len(doc.tables), "n_image_pages": sum(p.needs_ocr for p in doc.pages),
         "n_ocr_pages": sum(p.is_ocr for p in doc.pages), "ocr_seconds": doc.ocr_seconds,
-        "parser_version": PARSER_VERSION, "extracted_at": at,
+        "parser_version": f"{PARSER_VERSION}-{code_fingerprint()}", "extracted_at": at,
     }]
     pages = [{
         "doc_sha256": doc.sha256, "page": p.page, "width_pt": p.width, "height_pt": p.height, "rotation": p.rotation,

@@ -16,8 +16,9 @@ for a bad document: they return a ``DocResult`` carrying either the document's f
 classified rejection, so one document failing never fails the others. ``process_entry`` chains
 the four steps for callers without an orchestrator.
 
-Work is keyed on content: the frames of a document are cached by (sha256, parser version), so an
-unchanged document costs one hash.
+Work is keyed on content: the frames of a document are cached by its sha256 and the fingerprint
+of the code and data that compute them (``cache_key``: ``pipeline.core.fingerprint``), so an
+unchanged document costs one hash and any change of a rule recomputes it.
 """
 
 from __future__ import annotations
@@ -34,20 +35,27 @@ from urllib.parse import unquote, urlsplit
 import pandas as pd
 
 from extractors.document import DEFAULT_MAX_PAGES, PARSER_VERSION, extract_document
-from pipeline.core import cache
-from pipeline.core.errors import ExtractionFailed, PipelineError
+from extractors.failures import describe, unwrap
+from pipeline.core import cache, fingerprint
+from pipeline.core.errors import ExtractionFailed, PipelineError, ResourceLimitExceeded, TooLarge
 from pipeline.records.datasets import document_frames, reject_frame
+from pipeline.runs import isolate
+from pipeline.runs.isolate import DEFAULT_LIMITS, ExtractionLimits
 from pipeline.sources.fetch import DEFAULT_SETTINGS, FetchSettings, fetch
 from pipeline.sources.manifest import ManifestEntry, entries_from_args, is_url
 from pipeline.sources.rawstore import RawRecord, raw_path
 
-# the cache stage of ``document_datasets``; change it when the SET of frames it returns changes
-# or their columns change (the parser version covers changes of the extracted content);
-# "-key-parts": norm_items holds the parts of norm_key / norm_address as columns
-CACHE_STAGE = "datasets-legal-key-parts"
+# the cache stage of ``document_datasets`` (a label: the key is ``cache_key()``, which changes
+# with any file that computes the frames)
+CACHE_STAGE = "datasets"
 # datasets whose rows are domain records (what the run summary counts as "records")
 RECORD_DATASETS = ("norm_items", "plan_tasks", "budget_lines", "schedule_marks", "references", "people",
                    "amendments")
+
+
+def cache_key() -> str:
+    """The cache key of this code: the human parser label and the code fingerprint."""
+    return f"{PARSER_VERSION}-{fingerprint.code_fingerprint()}"
 
 
 def document_datasets(path: Path, source: str, max_pages: int = DEFAULT_MAX_PAGES,
@@ -64,6 +72,34 @@ def document_datasets(path: Path, source: str, max_pages: int = DEFAULT_MAX_PAGE
     for name, df in legal_frames(doc).items():  # quality_checks come from both: rows of each
         frames[name] = pd.concat([frames[name], df], ignore_index=True) if name in frames else df
     return frames
+
+
+def _page_count(path: Path) -> int | None:
+    """The page count the document declares (pdfium: fast), for the time limit; None if unreadable."""
+    try:
+        import pypdfium2
+
+        with open(path, "rb") as f:
+            doc = pypdfium2.PdfDocument(f.read())
+        try:
+            return len(doc)
+        finally:
+            doc.close()
+    except Exception:
+        return None
+
+
+def isolated_datasets(path: Path, source: str, max_pages: int = DEFAULT_MAX_PAGES,
+                      limits: ExtractionLimits = DEFAULT_LIMITS,
+                      data_dir: Path | str | None = None) -> dict[str, pd.DataFrame]:
+    """``document_datasets`` in a worker process under ``limits`` (``pipeline.runs.isolate``): a
+    hang, a memory blow-up or a crashed native library ends this document with a classified error."""
+    size = path.stat().st_size
+    if size > limits.max_bytes:
+        raise TooLarge(f"{path.name}: {size} bytes, the limit is {limits.max_bytes} (ExtractionLimits.max_bytes)")
+    isolate.warm()
+    return isolate.call(document_datasets, path, source, min(max_pages, limits.max_pages), data_dir, limits=limits,
+                        count_pages=lambda: _page_count(path))
 
 
 @dataclass
@@ -83,6 +119,19 @@ class DocResult:
     @property
     def ok(self) -> bool:
         return self.frames is not None
+
+    @property
+    def status(self) -> str:
+        """'ok'; for a published document with pages that have no text layer, what was not read;
+        'rejected: CODE' otherwise."""
+        if not self.ok:
+            return f"rejected: {self.reject['error_code']}" if self.reject else "rejected"
+        pages, image = self.stats.get("pages", 0), self.stats.get("image_pages", 0)
+        if pages and image + self.stats.get("blank_pages", 0) >= pages and image:
+            return f"unread: all {pages} pages are images without a text layer (scan); no text extracted"
+        if image:
+            return f"partly read: {image} of {pages} pages are images without a text layer, not read"
+        return "ok"
 
 
 def resolve_entries(args: Iterable[str], cwd: Path | None = None) -> list[ManifestEntry]:
@@ -109,8 +158,10 @@ def rejected(entry: ManifestEntry, exc: BaseException, run_id: str = "", sha256:
              timings: Mapping[str, float] | None = None) -> DocResult:
     """The rejected ``DocResult`` of a document whose step raised ``exc``. A classified
     ``PipelineError`` keeps its stage and code; anything else is an ``ExtractionFailed``."""
-    if not isinstance(exc, PipelineError):
-        exc = ExtractionFailed(f"{entry.id}: {exc.__class__.__name__}: {exc}")
+    if isinstance(unwrap(exc), MemoryError):
+        exc = ResourceLimitExceeded(f"{entry.id}: out of memory ({describe(exc)})")
+    elif not isinstance(exc, PipelineError):
+        exc = ExtractionFailed(f"{entry.id}: {describe(exc)}")
     times = dict(timings or {})
     return DocResult(entry.id, entry.source, sha256 or entry.sha256,
                      reject=_reject(entry, sha256, exc.stage, exc.code, str(exc), run_id),
@@ -119,9 +170,9 @@ def rejected(entry: ManifestEntry, exc: BaseException, run_id: str = "", sha256:
 
 def extract_entry(entry: ManifestEntry, sha256: str, data_dir: Path | str = "data", run_id: str = "",
                   max_pages: int = DEFAULT_MAX_PAGES, use_cache: bool = True,
-                  timings: Mapping[str, float] | None = None) -> DocResult:
+                  timings: Mapping[str, float] | None = None, limits: ExtractionLimits = DEFAULT_LIMITS) -> DocResult:
     """Extract and normalize the fetched document ``sha256`` (from the raw store; cached by
-    sha256 + parser version). Never raises for a bad document. ``timings`` are the steps
+    sha256 + ``cache_key()``). Never raises for a bad document. ``timings`` are the steps
     before this one (e.g. ``{"fetch": 0.2}``), kept in the result."""
     times = dict(timings or {})
     t0 = time.perf_counter()
@@ -129,12 +180,13 @@ def extract_entry(entry: ManifestEntry, sha256: str, data_dir: Path | str = "dat
     cached = False
     try:
         def compute() -> dict[str, pd.DataFrame]:
-            return document_datasets(path, entry.source, max_pages, data_dir)
+            return isolated_datasets(path, entry.source, max_pages, limits, data_dir)
 
         if use_cache:
-            hit = cache.get(CACHE_STAGE, sha256, PARSER_VERSION, data_dir)
+            key = cache_key()
+            hit = cache.get(CACHE_STAGE, sha256, key, data_dir)
             cached = hit is not None
-            frames = hit if hit is not None else cache.cached(CACHE_STAGE, sha256, PARSER_VERSION, compute, data_dir)
+            frames = hit if hit is not None else cache.cached(CACHE_STAGE, sha256, key, compute, data_dir)
         else:
             frames = compute()
     except Exception as exc:  # classified below, never swallowed
@@ -142,8 +194,11 @@ def extract_entry(entry: ManifestEntry, sha256: str, data_dir: Path | str = "dat
         return rejected(entry, exc, run_id, sha256, times)
     times["extract"] = time.perf_counter() - t0
     frames = _with_source(dict(frames), entry.source)
+    stats = {name: len(df) for name, df in frames.items()}
+    kinds = frames["pages"]["page_kind"].value_counts() if "pages" in frames else {}
+    stats.update(image_pages=int(kinds.get("image_only", 0)), blank_pages=int(kinds.get("blank", 0)))
     return DocResult(entry.id, entry.source, sha256, frames=frames, cached=cached, seconds=sum(times.values()),
-                     stats={name: len(df) for name, df in frames.items()}, timings=times)
+                     stats=stats, timings=times)
 
 
 def file_name_of(source: str) -> str:
@@ -184,7 +239,7 @@ def validate_result(result: DocResult, run_id: str = "") -> DocResult:
 
 def process_entry(entry: ManifestEntry, data_dir: Path | str = "data", run_id: str = "",
                   settings: FetchSettings = DEFAULT_SETTINGS, max_pages: int = DEFAULT_MAX_PAGES,
-                  use_cache: bool = True) -> DocResult:
+                  use_cache: bool = True, limits: ExtractionLimits = DEFAULT_LIMITS) -> DocResult:
     """Fetch (one attempt), extract, normalize and validate one document. Never raises for a
     bad document."""
     t0 = time.perf_counter()
@@ -193,7 +248,7 @@ def process_entry(entry: ManifestEntry, data_dir: Path | str = "data", run_id: s
     except Exception as exc:  # classified by rejected()
         return rejected(entry, exc, run_id, timings={"fetch": time.perf_counter() - t0})
     res = extract_entry(entry, record.sha256, data_dir, run_id, max_pages, use_cache,
-                        timings={"fetch": time.perf_counter() - t0})
+                        timings={"fetch": time.perf_counter() - t0}, limits=limits)
     return validate_result(res, run_id)
 
 
@@ -223,8 +278,7 @@ class RunOutcome:
         """One row per document: status, pages, tables, records, cache hit and step timings."""
         rows = []
         for r in self.published + self.rejected:
-            rows.append({"document": r.entry_id, "sha256": (r.sha256 or "")[:12], "status": "ok" if r.ok else
-                         f"rejected: {r.reject['error_code']}" if r.reject else "?",
+            rows.append({"document": r.entry_id, "sha256": (r.sha256 or "")[:12], "status": r.status,
                          "pages": r.stats.get("pages", 0), "tables": r.stats.get("tables", 0),
                          "records": sum(r.stats.get(n, 0) for n in RECORD_DATASETS),
                          "norm_items": r.stats.get("norm_items", 0), "cached": r.cached,
@@ -265,8 +319,11 @@ def quality_frame(results: Iterable[DocResult]) -> pd.DataFrame | None:
 
 
 def publish_results(results: Iterable[DocResult], data_dir: Path | str = "data", run_id: str | None = None) -> RunOutcome:
-    """Publish every accepted document's frames and every rejection, as one run. Two sources
-    with identical bytes (same sha256) are one document: its rows are published once."""
+    """Publish every accepted document's frames, every rejection and the datasets derived across
+    documents (citation graph, ``norms_consolidated``: ``pipeline.runs.derived``) as ONE run: one
+    run id, one run record, all or nothing. Two sources with identical bytes (same sha256) are
+    one document: its rows are published once."""
+    from pipeline.runs.derived import deriver
     from pipeline.store.publish import publish
 
     run_id = run_id or new_run_id()
@@ -283,15 +340,28 @@ def publish_results(results: Iterable[DocResult], data_dir: Path | str = "data",
             collected.setdefault(name, []).append(df)
     frames = {name: pd.concat(dfs, ignore_index=True) for name, dfs in collected.items()}
     if bad:
-        rows = [dict(r.reject or {}, run_id=run_id) for r in bad]
-        frames["rejects"] = reject_frame(rows)
+        frames["rejects"] = reject_frame(_reject_rows(bad, run_id))
     counts: Mapping[str, int] = {}
     versions: dict = {}
     if frames:
-        result = publish(frames, data_dir, run_id=run_id, input_hashes=[r.sha256 for r in ok if r.sha256])
+        hashes = [r.sha256 for r in ok if r.sha256]
+        result = publish(frames, data_dir, run_id=run_id, input_hashes=hashes,
+                         derive=deriver(frames, hashes, data_dir))
         counts = result
         versions = dict(result.versions)
     return RunOutcome(run_id, ok, bad, counts, versions)
+
+
+def _reject_rows(bad: list[DocResult], run_id: str) -> list[dict]:
+    """One reject row per rejected document (sha256): the same bytes rejected under several
+    sources are one row naming the other sources in its message."""
+    rows: dict[str, dict] = {}
+    for r in bad:
+        row = dict(r.reject or {}, run_id=run_id)
+        first = rows.setdefault(row["doc_sha256"], row)
+        if first is not row:
+            first["message"] += f" (the same bytes also came from {row['source']})"
+    return list(rows.values())
 
 
 def new_run_id() -> str:

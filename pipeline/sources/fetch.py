@@ -74,6 +74,7 @@ class FetchSettings:
     read_timeout: float = 60.0  # the longest silence between two chunks, not the whole download
     max_bytes: int = 200 * 1024 * 1024
     max_redirects: int = 5
+    max_retry_after: float = 300.0  # the longest Retry-After honoured between two attempts
     user_agent: str = f"decree-pipeline/{__version__}"
 
     def timeout(self) -> httpx.Timeout:
@@ -138,8 +139,10 @@ def _fetch_url(entry: ManifestEntry, data_dir: Path | str, settings: FetchSettin
         try:
             with client.stream("GET", entry.source, timeout=settings.timeout()) as resp:
                 if not 200 <= resp.status_code < 300:
+                    wait = retry_after(resp.headers.get("retry-after"))
                     raise HttpStatusError(f"{entry.id}: HTTP {resp.status_code} {resp.reason_phrase} "
-                                          f"from {entry.source}", resp.status_code)
+                                          f"from {entry.source}" + (f" (Retry-After {wait:g} s)" if wait else ""),
+                                          resp.status_code, wait)
                 declared = resp.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > settings.max_bytes:
                     raise TooLarge(f"{entry.id}: Content-Length {declared} exceeds the limit of "
@@ -204,6 +207,21 @@ def fetch(entry: ManifestEntry, data_dir: Path | str = DEFAULT_DATA_DIR, setting
         return _fetch_url(entry, data_dir, settings, own)
 
 
+def retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date); None if absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        from email.utils import parsedate_to_datetime
+
+        return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
+    except (TypeError, ValueError):
+        return None
+
+
 def backoff_delays(attempts: int, backoff: float) -> list[float]:
     """Seconds to wait before attempts 2..n: ``backoff``, ``2·backoff``, ``4·backoff``..."""
     return [backoff * 2**i for i in range(max(attempts - 1, 0))]
@@ -224,7 +242,9 @@ def fetch_with_retries(entry: ManifestEntry, data_dir: Path | str = DEFAULT_DATA
         except FetchError as exc:
             if attempt == attempts - 1 or not is_retryable(exc):
                 raise
-        sleep(delays[attempt])
+            asked = getattr(exc, "retry_after", None)
+        # the server's Retry-After when it gave one (capped), else the exponential backoff
+        sleep(min(asked, settings.max_retry_after) if asked is not None else delays[attempt])
     raise AssertionError("unreachable")  # the loop returns or raises
 
 

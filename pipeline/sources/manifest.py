@@ -199,7 +199,33 @@ def load_manifest(path: Path | str) -> Manifest:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ManifestError(f"not valid YAML: {exc}", origin) from exc
-    return parse_manifest(data, path.resolve().parent, origin)
+    try:
+        return parse_manifest(data, path.resolve().parent, origin)
+    except ManifestError as exc:
+        line = _entry_line(text, exc.entry)
+        if line is not None:  # name the line too: the manifest is written by hand
+            exc.args = (f"{exc} (line {line})",)
+            exc.line = line
+        raise
+
+
+def _entry_line(text: str, entry: str | int | None) -> int | None:
+    """The 1-based line where entry ``entry`` (position or id) of the 'documents' list starts."""
+    if entry is None:
+        return None
+    try:
+        root = yaml.compose(text)
+        docs = next(v for k, v in root.value if getattr(k, "value", None) == "documents")
+        items = docs.value
+        if isinstance(entry, int):
+            return items[entry - 1].start_mark.line + 1
+        for item in items:  # by id: the LAST entry with that id is the offending duplicate
+            ids = [v.value for k, v in getattr(item, "value", []) if getattr(k, "value", None) == "id"]
+            if ids and ids[0] == entry:
+                found = item.start_mark.line + 1
+        return found
+    except Exception:  # a best effort: the message already names the entry
+        return None
 
 
 def _id_from_url(url: str) -> str:

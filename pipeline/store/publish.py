@@ -38,7 +38,7 @@ import os
 import re
 import tempfile
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -50,7 +50,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 
-from pipeline.core.errors import PublishFailed, PublishInputError
+from pipeline.core.errors import PipelineError, PublishFailed, PublishInputError
+from pipeline.core.fingerprint import code_fingerprint
 from pipeline.core.version import __version__
 from pipeline.store.tables import (
     DEFAULT_DATA_DIR,
@@ -117,6 +118,7 @@ def publish(
     *,
     run_id: str | None = None,
     input_hashes: Iterable[str] | None = None,
+    derive: Callable[[], Mapping[str, pd.DataFrame]] | None = None,
 ) -> PublishResult:
     """Publish ``frames`` (dataset name → rows) as one run.
 
@@ -124,6 +126,11 @@ def publish(
     the document keys found in the frames, rejects excepted) or in that dataset's frame are
     replaced by the frame's rows; all other rows are kept. Returns the new versions; raises
     ``PublishInputError`` (nothing written) or ``PublishFailed`` (rolled back).
+
+    ``derive`` builds the datasets computed across documents (consolidation, citation graph)
+    from what is published: it is called under the writer lock, after recovery and before any
+    commit, and its frames are committed in the same run, so a run publishes its documents and
+    what is derived from them together or not at all. Its errors publish nothing.
     """
     run_id = run_id or uuid.uuid4().hex[:12]
     if not _RUN_ID.match(run_id):
@@ -141,10 +148,12 @@ def publish(
     started = datetime.now(UTC)
     with _writer_lock(data_dir):
         last = recover(data_dir, run_id=run_id)
+        if derive is not None:
+            tables.update({name: _to_arrow(name, df) for name, df in _derived(derive, run_id).items()})
         sequence = (last["sequence"] if last else 0) + 1
         meta = {
             "run_id": run_id, "run_sequence": sequence, "publish_action": "publish",
-            "pipeline_version": __version__, "parser_version": _parser_version(),
+            "pipeline_version": __version__, "parser_version": _parser_version(), "code_fingerprint": code_fingerprint(),
             "input_hashes": hashes, "rejected_hashes": rejected,
         }
         commits: dict[str, TableCommit] = {}
@@ -158,7 +167,7 @@ def publish(
             record = {
                 "format": RUN_RECORD_FORMAT, "sequence": sequence, "run_id": run_id,
                 "started_at": started.isoformat(), "committed_at": datetime.now(UTC).isoformat(),
-                "code_version": {"pipeline": __version__, "parser": _parser_version()},
+                "code_version": {"pipeline": __version__, "parser": _parser_version(), "code": code_fingerprint()},
                 "input_hashes": hashes, "rejected_hashes": rejected,
                 "tables": {n: {"previous_version": c.previous_version, "version": c.version, "rows": c.rows,
                                "rows_added": c.rows_added, "replaced_documents": c.replaced_documents}
@@ -176,6 +185,16 @@ def publish(
             raise PublishFailed(f"run {run_id}: publishing failed, committed tables rolled back{note}: "
                                 f"{exc.__class__.__name__}: {exc}") from exc
     return PublishResult(run_id, sequence, path, commits, snapshot)
+
+
+def _derived(derive: Callable[[], Mapping[str, pd.DataFrame]], run_id: str) -> Mapping[str, pd.DataFrame]:
+    try:
+        return derive()
+    except PipelineError:
+        raise
+    except Exception as exc:  # a bug in a derivation: nothing is written, the run says why
+        raise PublishFailed(f"run {run_id}: building the derived datasets failed, nothing published: "
+                            f"{exc.__class__.__name__}: {exc}") from exc
 
 
 def recover(data_dir: Path | str = DEFAULT_DATA_DIR, *, run_id: str = "recover") -> dict[str, Any] | None:

@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 from deltalake import DeltaTable
 
-from pipeline.core.errors import VersionNotFound
+from pipeline.core.errors import DatasetNotPublished, VersionNotFound
 from pipeline.records.datasets import frame
 from pipeline.store.tables import (
     DEFAULT_DATA_DIR,
@@ -112,14 +112,22 @@ def load(
     """Load a dataset as a pandas DataFrame with the dtypes declared in ``schemas/``.
 
     ``version`` is time travel (see ``resolve_version``); ``run_id`` reads the version a run
-    pinned. Columns a version has but ``schemas/`` no longer declares come after the declared
+    pinned. A dataset no published run has written (``rejects`` of a data dir that never had a
+    reject) is an empty frame of its declared columns; without any published run it is
+    ``DatasetNotPublished``. Columns a version has but ``schemas/`` no longer declares come after the declared
     ones, as stored; declared columns the version lacks are null. (The LEGAL in-force date of the
     norm datasets is ``pipeline.versions.asof.load(..., as_of=)``, also ``pipeline.load``.)
     """
     ds = dataset(name)
-    table = read_arrow(name, resolve_version(name, version, data_dir, run_id=run_id), data_dir)
+    try:
+        resolved = resolve_version(name, version, data_dir, run_id=run_id)
+    except DatasetNotPublished:
+        if version is None and run_id is None and run_records(data_dir):
+            return frame(name, [])  # runs were published and none had rows for it (e.g. no reject yet)
+        raise
+    table = read_arrow(name, resolved, data_dir)
     declared = [c for c in ds.columns if c in table.column_names]
-    df = frame(name, table.select(declared).to_pylist())
+    df = frame(name, table.select(declared).to_pylist(), check=False)
     for c in table.column_names:
         if c not in ds.columns:
             df[c] = table.column(c).to_pylist()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.core.errors import AsOfNotSupported, ConsolidationError, DatasetNotPublished
+from pipeline.core.errors import AsOfNotSupported, DatasetNotPublished, InvalidAsOfDate
 from pipeline.core.missing import none_if_missing
 from pipeline.store import read
 from pipeline.store.tables import DEFAULT_DATA_DIR
@@ -45,7 +45,7 @@ def parse_as_of(value: str | date | datetime) -> date:
             return date(int(m[3]), int(m[2]), int(m[1]))
         except ValueError:
             pass
-    raise ConsolidationError(f"as-of date {value!r}: give YYYY-MM-DD or DD/MM/YYYY")
+    raise InvalidAsOfDate(f"as-of date {value!r}: give YYYY-MM-DD or DD/MM/YYYY")
 
 
 def in_force(consolidated: pd.DataFrame, as_of: str | date | datetime) -> pd.DataFrame:

@@ -316,6 +316,44 @@ def _supersede(row: dict[str, Any], o: _Op) -> None:
 # ---------------------------------------------------------------- I/O edge
 
 
+def cited_dates(citation_nodes: pd.DataFrame | None, references: pd.DataFrame | None) -> dict[str, date]:
+    """doc number → signing date of the documents that are cited but not ingested: from the
+    citation graph's nodes when there are any, else from the references themselves."""
+    cited: dict[str, date] = {}
+    if citation_nodes is not None:
+        for r in citation_nodes.itertuples(index=False):
+            if none_if_missing(r.signing_date) is not None and not bool(none_if_missing(r.is_ingested)):
+                cited[r.doc_number] = r.signing_date
+    elif references is not None:
+        for r in references.itertuples(index=False):
+            if none_if_missing(r.cited_number) and none_if_missing(r.cited_date) and r.cited_number not in cited:
+                cited[r.cited_number] = r.cited_date
+    return cited
+
+
+def derived_frames(inputs: dict[str, pd.DataFrame | None]) -> dict[str, pd.DataFrame]:
+    """The datasets built across documents from ``inputs`` (dataset name → every document's rows,
+    or None when there are none): the citation graph (from ``references`` and ``documents``) and
+    ``norms_consolidated`` (from ``norm_items``, ``amendments``, ``documents``). Pure; a dataset
+    whose inputs are missing is left out."""
+    out: dict[str, pd.DataFrame] = {}
+    refs, docs = inputs.get("references"), inputs.get("documents")
+    if refs is not None and docs is not None:
+        out.update(citation_graph(refs, docs))
+    if all(inputs.get(n) is not None for n in ("norm_items", "amendments", "documents")):
+        dates = cited_dates(out.get("citation_nodes"), refs)
+        out["norms_consolidated"] = consolidate(inputs["norm_items"], inputs["amendments"], inputs["documents"],
+                                                dates)
+    return out
+
+
+def _published(name: str, data_dir: Path | str) -> pd.DataFrame | None:
+    try:
+        return load(name, data_dir=data_dir)
+    except DatasetNotPublished:
+        return None
+
+
 def load_inputs(data_dir: Path | str) -> dict[str, Any]:
     """The published inputs of a consolidation; ConsolidationError names what is missing."""
     out: dict[str, Any] = {}
@@ -325,35 +363,23 @@ def load_inputs(data_dir: Path | str) -> dict[str, Any]:
         except DatasetNotPublished as exc:
             raise ConsolidationError(f"{exc}; ingest documents first (decree ingest ... --data-dir {data_dir})") \
                 from None
-    cited: dict[str, date] = {}
-    try:
-        nodes = load("citation_nodes", data_dir=data_dir)
-        for r in nodes.itertuples(index=False):
-            if none_if_missing(r.signing_date) is not None and not bool(none_if_missing(r.is_ingested)):
-                cited[r.doc_number] = r.signing_date
-    except DatasetNotPublished:
-        refs = load("references", data_dir=data_dir)
-        for r in refs.itertuples(index=False):
-            if none_if_missing(r.cited_number) and none_if_missing(r.cited_date) and r.cited_number not in cited:
-                cited[r.cited_number] = r.cited_date
-    out["cited_dates"] = cited
+    out["cited_dates"] = cited_dates(_published("citation_nodes", data_dir),
+                                     _published("references", data_dir))
     return out
 
 
 def build(data_dir: Path | str) -> pd.DataFrame:
-    """``consolidate`` over the datasets published under ``data_dir``."""
+    """``consolidate`` over the datasets published under ``data_dir``. Reads only: a query."""
     i = load_inputs(data_dir)
     return consolidate(i["norm_items"], i["amendments"], i["documents"], i["cited_dates"])
 
 
 def publish_consolidated(data_dir: Path | str) -> tuple[pd.DataFrame, Any]:
-    """Rebuild ``norms_consolidated`` from the published inputs and publish it (one commit, the
-    whole dataset). Returns the frame and the PublishResult."""
-    df = build(data_dir)
-    frames: dict[str, pd.DataFrame] = {"norms_consolidated": df}
-    try:  # the citation graph spans documents too: rebuilt from every published reference
-        frames.update(citation_graph(load("references", data_dir=data_dir), load("documents", data_dir=data_dir)))
-    except DatasetNotPublished:
-        pass
+    """Rebuild ``norms_consolidated`` (and the citation graph) from the published inputs and
+    publish them as one run. Returns the frame and the PublishResult. (An ingest run builds them
+    in its own publish: ``pipeline.runs.derived``; this is for rebuilding by hand.)"""
+    load_inputs(data_dir)  # a clear error when nothing was ingested
+    names = ("norm_items", "amendments", "documents", "references")
+    frames = derived_frames({n: _published(n, data_dir) for n in names})
     result = publish(frames, data_dir, input_hashes=[])
-    return df, result
+    return frames["norms_consolidated"], result

@@ -1,0 +1,209 @@
+"""One document's extraction in its own process, under limits, so that a hostile or broken PDF
+ends THAT document (a classified reject), never the run: a hang is killed at its time limit, a
+memory blow-up (an inflate bomb) hits the worker's memory limit, and a crash of a native library
+(a segfault in pdfium, OpenCV or Ghostscript) kills only the child.
+
+The child is forked from the calling process, so it starts with everything the caller has
+imported and loaded (``warm()`` loads the language pipeline once, before the first fork).
+The result comes back pickled through a pipe.
+
+    frames = call(document_datasets, path, source, limits=ExtractionLimits())
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import pickle
+import resource
+import signal
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from extractors.failures import unwrap
+from pipeline.core.errors import ExtractionFailed, PipelineError, ResourceLimitExceeded, WorkerCrashed
+
+
+@dataclass(frozen=True)
+class ExtractionLimits:
+    """Limits on one document's extraction.
+
+    - ``max_bytes``: larger files are rejected before any parsing (default 200 MiB).
+    - ``max_pages``: more pages are rejected when the document is opened (default 2000).
+    - ``seconds_per_page`` and ``seconds_per_document``: the worker is killed after
+      ``min(seconds_per_document, seconds_base + seconds_per_page × pages)`` (defaults 20 s a page,
+      a base of 30 s, 900 s at most), pages being the document's page count as declared.
+    - ``memory_mb``: the growth of the worker's resident memory over what it inherited, polled
+      every ``poll_seconds``; above it the worker is killed (default 700 MB). Its address space is
+      capped too (RLIMIT_AS: ``memory_mb`` + ``address_space_headroom_mb`` over the inherited), so a
+      single huge allocation (an inflate bomb) fails at once instead of swapping.
+    - ``isolate``: False runs in the calling process (debugging), with no time or memory limit.
+    """
+
+    max_bytes: int = 200 * 1024 * 1024
+    max_pages: int = 2000
+    seconds_per_page: float = 20.0
+    seconds_base: float = 30.0
+    seconds_per_document: float = 900.0
+    memory_mb: int = 700
+    address_space_headroom_mb: int = 1536
+    poll_seconds: float = 0.05
+    isolate: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("max_bytes", "max_pages", "memory_mb"):
+            if int(getattr(self, name)) < 1:
+                raise ValueError(f"ExtractionLimits.{name} must be at least 1, got {getattr(self, name)}")
+        for name in ("seconds_per_page", "seconds_base", "seconds_per_document", "poll_seconds"):
+            if not float(getattr(self, name)) > 0:
+                raise ValueError(f"ExtractionLimits.{name} must be positive, got {getattr(self, name)}")
+
+    def seconds_for(self, pages: int | None) -> float:
+        if pages is None:
+            return self.seconds_per_document
+        return min(self.seconds_per_document, self.seconds_base + self.seconds_per_page * max(1, pages))
+
+
+DEFAULT_LIMITS = ExtractionLimits()
+
+
+def warm() -> None:
+    """Load what every extraction needs (the language pipeline) in THIS process, so that forked
+    workers inherit it instead of each loading it again."""
+    import camelot  # noqa: F401 - its native libraries (OpenCV, BLAS) mapped once, for the fork
+    import pypdfium2  # noqa: F401
+
+    from pipeline.parsing.nlp import get_nlp
+    from pipeline.records import amendments, domain  # noqa: F401 - imported for the fork
+
+    get_nlp()
+
+
+def _vm_bytes() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _rss_bytes(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def _child(conn: Any, pages_box: Any, fn: Callable[..., Any], args: tuple, limits: ExtractionLimits,
+           count_pages: Callable[[], int | None] | None) -> None:
+    # the address space may grow by the memory limit plus room for the libraries a worker maps
+    # (thread stacks, lazily loaded shared objects): measured, a tighter RLIMIT_AS makes OpenBLAS
+    # and pdfium crash on ordinary documents; the resident-memory poll enforces ``memory_mb``
+    extra = (limits.memory_mb + limits.address_space_headroom_mb) * 1024 * 1024
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (_vm_bytes() + extra, resource.RLIM_INFINITY))
+    except (ValueError, OSError):
+        pass
+    try:
+        if count_pages is not None:
+            pages = count_pages()
+            pages_box.value = -1 if pages is None else pages
+        payload = ("ok", fn(*args))
+    except BaseException as exc:  # sent to the parent, classified there
+        exc = unwrap(exc)
+        if isinstance(exc, MemoryError):
+            exc = ResourceLimitExceeded(f"memory limit of {limits.memory_mb} MB exceeded (allocation refused: {exc})")
+        payload = ("error", exc if _picklable(exc) else ExtractionFailed(f"{exc.__class__.__name__}: {exc}\n"
+                                                                           + traceback.format_exc(limit=3)))
+    try:
+        conn.send_bytes(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+    except MemoryError:
+        conn.send_bytes(pickle.dumps(("error", ResourceLimitExceeded(
+            f"memory limit of {limits.memory_mb} MB exceeded (sending the result)"))))
+    finally:
+        conn.close()
+        os._exit(0)  # no atexit handlers, no flushing of inherited buffers
+
+
+def _picklable(exc: BaseException) -> bool:
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return True
+    except Exception:
+        return False
+
+
+@contextmanager
+def _children_allowed() -> Iterator[None]:
+    """Let a daemonic process (a Dask or process-pool worker) fork its extraction worker:
+    multiprocessing refuses children to daemonic processes so that they are not orphaned; ours
+    is killed and reaped by ``call`` before it returns."""
+    me = mp.current_process()
+    was = me.daemon
+    if was:
+        me._config["daemon"] = False  # the documented property asserts on a started process object
+    try:
+        yield
+    finally:
+        if was:
+            me._config["daemon"] = True
+
+
+def call(fn: Callable[..., Any], *args: Any, limits: ExtractionLimits = DEFAULT_LIMITS,
+         count_pages: Callable[[], int | None] | None = None) -> Any:
+    """``fn(*args)`` in a forked worker under ``limits``; its result, or its exception re-raised.
+    ``count_pages`` (run in the worker first) gives the page count that sets the time limit.
+    Raises ``ResourceLimitExceeded`` (time, memory) and ``WorkerCrashed`` (killed by a signal)."""
+    if not limits.isolate:
+        return fn(*args)
+    ctx = mp.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    pages_box = ctx.Value("i", 0, lock=False)
+    proc = ctx.Process(target=_child, args=(send, pages_box, fn, args, limits, count_pages), daemon=True)
+    baseline = _rss_bytes(os.getpid())  # the child starts with the caller's resident pages
+    t0 = time.monotonic()
+    with _children_allowed():
+        proc.start()
+    send.close()
+    data: bytes | None = None
+    why: PipelineError | None = None
+    try:
+        while True:
+            if recv.poll(limits.poll_seconds):
+                try:
+                    data = recv.recv_bytes()
+                except EOFError:  # the child died without sending
+                    pass
+                break
+            pages = pages_box.value
+            budget = limits.seconds_for(pages if pages > 0 else None)
+            if time.monotonic() - t0 > budget:
+                why = ResourceLimitExceeded(f"time limit of {budget:.0f} s exceeded"
+                                            + (f" ({pages} pages)" if pages > 0 else ""))
+                break
+            if _rss_bytes(proc.pid) - baseline > limits.memory_mb * 1024 * 1024:
+                why = ResourceLimitExceeded(f"memory limit of {limits.memory_mb} MB exceeded (resident memory)")
+                break
+            if not proc.is_alive() and not recv.poll(0):
+                break
+    finally:
+        if proc.is_alive() and data is None:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.join()
+        recv.close()
+    if why is not None:
+        raise why
+    if data is None:
+        code = proc.exitcode
+        if code is not None and code < 0:
+            name = signal.Signals(-code).name
+            if -code == signal.SIGKILL:
+                raise ResourceLimitExceeded("the worker was killed (SIGKILL: out of memory, or killed from outside)")
+            raise WorkerCrashed(f"the extraction worker crashed ({name}): a PDF library failed on this document")
+        raise WorkerCrashed(f"the extraction worker exited ({code}) without a result")
+    status, value = pickle.loads(data)
+    if status == "error":
+        raise value
+    return value
