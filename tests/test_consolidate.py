@@ -173,6 +173,12 @@ def test_parse_as_of_forms() -> None:
         parse_as_of("hôm nay")
 
 
+def _doc_row(letter: str, **fields: object) -> dict[str, object]:
+    """A documents row with the fields the schema requires (synthetic provenance)."""
+    return {"doc_sha256": letter * 64, "source": f"{letter}.pdf", "file_name": f"{letter}.pdf", "size_bytes": 1,
+            "page_count": 1, "parser_version": "test", "extracted_at": pd.Timestamp("2026-01-01", tz="UTC"), **fields}
+
+
 def test_supersession_follows_operations_in_date_order() -> None:
     """A later replace ends the rows under its target from its effective date (synthetic frames:
     the corpus has no replacement of an ingested provision)."""
@@ -182,8 +188,8 @@ def test_supersession_follows_operations_in_date_order() -> None:
     from pipeline.versions.consolidate import consolidate
 
     docs = frame("documents", [
-        {"doc_sha256": "a" * 64, "doc_number": "1/2020/QĐ-UBND", "effective_date": date(2020, 1, 1)},
-        {"doc_sha256": "b" * 64, "doc_number": "2/2021/QĐ-UBND", "effective_date": date(2021, 1, 1)},
+        _doc_row("a", doc_number="1/2020/QĐ-UBND", effective_date=date(2020, 1, 1)),
+        _doc_row("b", doc_number="2/2021/QĐ-UBND", effective_date=date(2021, 1, 1)),
     ])
     rows = [
         {"doc_sha256": "a" * 64, "doc_number": "1/2020/QĐ-UBND", "table_index": 0, "row": 1, "value_col": 2,
@@ -193,12 +199,13 @@ def test_supersession_follows_operations_in_date_order() -> None:
          "model_no": "3", "section_no": "3.1", "item_text": "Giống",
          "instrument": "2-2021-QD-UBND", "provision": "DIEU_1", "item_position": "1"},
     ]
-    items = frame("norm_items", [{**r, "norm_address": norm_address(r)} for r in rows])
+    items = frame("norm_items", [{**r, "page": 1, "family": "norm", "value_raw": "1", "norm_address": norm_address(r)}
+                                 for r in rows])
     assert items.norm_address.tolist() == ["1-2020-QD-UBND/PL/PHU_LUC_I/A/3/3.1/-/-/1/-",
                                            "2-2021-QD-UBND/DIEU_1/-/-/3/3.1/-/-/1/-"]
     amend = frame("amendments", [
         {"doc_sha256": "b" * 64, "amendment_index": 0, "amending_doc_number": "2/2021/QĐ-UBND",
-         "operation": "replace", "target_doc_number": "1/2020/QĐ-UBND", "target_path": "1/2020/QĐ-UBND/PL-I/A/3",
+         "operation": "replace", "operation_raw": "thay thế", "target_doc_number": "1/2020/QĐ-UBND", "target_path": "1/2020/QĐ-UBND/PL-I/A/3",
          "source_label": "2/2021/QĐ-UBND/Đ1.k1", "source_appendices": [], "source_sections": ["3.1"],
          "effective_date": date(2021, 1, 1), "page": 1},
     ])
@@ -230,8 +237,7 @@ def test_repeated_and_conflicting_operations_become_flags_not_a_failure() -> Non
         _op("b" * 64, "2/QĐ-UBND", "replace", f"{base}/Điều5", "Đ1"),  # two texts replace one article
         _op("c" * 64, "3/QĐ-UBND", "replace", f"{base}/Điều5", "Đ1"),
     ])
-    documents = frame("documents", [{"doc_sha256": s * 64, "doc_number": f"{i}/QĐ-UBND"}
-                                    for i, s in enumerate("abc", 1)])
+    documents = frame("documents", [_doc_row(s, doc_number=f"{i}/QĐ-UBND") for i, s in enumerate("abc", 1)])
     out = consolidate(frame("norm_items", []), amendments, documents)
     validate_frame("norms_consolidated", out)  # a unique key: publishing cannot fail on it
     flags = {r.consolidated_id: list(r.consolidation_flags) for r in out.itertuples()}

@@ -107,7 +107,7 @@ def test_encrypted_documents_say_so(hostile_run) -> None:  # noqa: ANN001
 def test_an_image_only_document_is_reported_as_unread(hostile_run) -> None:  # noqa: ANN001
     _, by_source, *_ = hostile_run
     assert by_source["scan.pdf"].status.startswith("unread")
-    assert by_source["good.pdf"].status == "ok"
+    assert by_source["good.pdf"].status.startswith("ok")  # published and read (its unmarked text may go to OCR)
 
 
 def test_peak_memory_of_the_whole_run_stays_under_1_gb(hostile_run) -> None:  # noqa: ANN001

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -25,7 +26,9 @@ def cell(sha: str, row: int, text: str, page: int = 1) -> dict:
 
 
 def document(sha: str, subject: str) -> dict:
-    return {"doc_sha256": sha, "file_name": f"{sha[:4]}.pdf", "subject": subject, "page_count": 3}
+    return {"doc_sha256": sha, "file_name": f"{sha[:4]}.pdf", "subject": subject, "page_count": 3,
+            "source": f"{sha[:4]}.pdf", "size_bytes": 1, "parser_version": "test",
+            "extracted_at": datetime(2026, 1, 1, tzinfo=UTC)}
 
 
 @pytest.fixture

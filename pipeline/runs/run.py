@@ -127,11 +127,29 @@ class DocResult:
         if not self.ok:
             return f"rejected: {self.reject['error_code']}" if self.reject else "rejected"
         pages, image = self.stats.get("pages", 0), self.stats.get("image_pages", 0)
-        if pages and image + self.stats.get("blank_pages", 0) >= pages and image:
-            return f"unread: all {pages} pages are images without a text layer (scan); no text extracted"
+        blank, ocr = self.stats.get("blank_pages", 0), self.stats.get("ocr_pages", 0)
+        if pages and image + blank >= pages and image:
+            return f"unread: all {pages} pages are images without a usable text layer; no text extracted"
         if image:
-            return f"partly read: {image} of {pages} pages are images without a text layer, not read"
+            return f"partly read: {image} of {pages} pages have no usable text layer and were not read"
+        if pages and blank >= pages:
+            return f"unread: all {pages} pages are blank"
+        if ocr:
+            return f"ok: {ocr} of {pages} pages read by OCR"
         return "ok"
+
+
+def _page_stats(pages: pd.DataFrame | None) -> dict[str, int]:
+    """Pages not read (no usable text layer and no word read by OCR), read by OCR, and blank."""
+    if pages is None or pages.empty:
+        return {"image_pages": 0, "ocr_pages": 0, "blank_pages": 0}
+    ocr = pages["is_ocr"].fillna(False).astype(bool) if "is_ocr" in pages else pd.Series(False, index=pages.index)
+    need = pages["needs_ocr"].fillna(False).astype(bool) if "needs_ocr" in pages else \
+        pages["page_kind"].isin(["image_only", "not_vietnamese", "outline"])
+    words = pages["n_words"].fillna(0) if "n_words" in pages else pd.Series(0, index=pages.index)
+    unread = need & (~ocr | (words == 0))
+    return {"image_pages": int(unread.sum()), "ocr_pages": int((ocr & (words > 0)).sum()),
+            "blank_pages": int((pages["page_kind"] == "blank").sum())}
 
 
 def resolve_entries(args: Iterable[str], cwd: Path | None = None) -> list[ManifestEntry]:
@@ -195,8 +213,7 @@ def extract_entry(entry: ManifestEntry, sha256: str, data_dir: Path | str = "dat
     times["extract"] = time.perf_counter() - t0
     frames = _with_source(dict(frames), entry.source)
     stats = {name: len(df) for name, df in frames.items()}
-    kinds = frames["pages"]["page_kind"].value_counts() if "pages" in frames else {}
-    stats.update(image_pages=int(kinds.get("image_only", 0)), blank_pages=int(kinds.get("blank", 0)))
+    stats.update(_page_stats(frames.get("pages")))
     return DocResult(entry.id, entry.source, sha256, frames=frames, cached=cached, seconds=sum(times.values()),
                      stats=stats, timings=times)
 
