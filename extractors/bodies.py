@@ -54,7 +54,7 @@ _EXPANSIONS = ((re.compile(r"\bUBND\b"), "Ủy ban nhân dân"), (re.compile(r"\
 def normalize_body(raw: str | None) -> str | None:
     """A body's name in normal case, abbreviations UBND/HĐND expanded, modern tone placement:
     'UBND TỈNH LÂM ĐỒNG' → 'Ủy ban nhân dân tỉnh Lâm Đồng', 'UỶ BAN NHÂN DÂN THỊ XÃ BỈM SƠN' →
-    'Ủy ban nhân dân thị xã Bỉm Sơn'. The printed form is kept beside it (``*_raw``)."""
+    'Ủy ban nhân dân thị xã Tân Hà'. The printed form is kept beside it (``*_raw``)."""
     s = recase_body(raw)
     if s is None:
         return None

@@ -17,7 +17,7 @@ end          "Nơi nhận:" on the left; on the right the authority line ("TM./K
              title, the space for the signature and seal, and the signer's name.
 
 An appendix without a masthead of its own starts with its title ("Phụ lục III", "PHỤ LỤC 2",
-"Bảng 2", "DANH MỤC ...") and a caption "(Ban hành kèm theo Quyết định số 1187/QĐ-BNV ngày ...)"
+"Bảng 2", "DANH MỤC ...") and a caption "(Ban hành kèm theo Quyết định số 45/QĐ-BNV ngày ...)"
 naming the document it belongs to; its own number is null and the parent's number is kept
 apart. Blanks stay blank: "Số:      /QĐ-UBND" on an unsigned draft gives a null number and
 "ngày   tháng 6 năm 2025" a null date, never a guess.
@@ -75,7 +75,7 @@ class Masthead:
     parent_body_raw: str | None = None  # as printed, lines joined: "UBND TỈNH LÂM ĐỒNG"
     issuer: str | None = None
     issuer_raw: str | None = None
-    number: str | None = None  # "36/BC-HĐTĐ"; None when blank
+    number: str | None = None  # "12/BC-SNV"; None when blank
     number_raw: str | None = None  # "Số: 36 /BC-HĐTĐ"
     type_code: str | None = None  # abbreviation in the number that names a type ("BC"), else None
     place: str | None = None
@@ -85,7 +85,7 @@ class Masthead:
     title_raw: str | None = None  # the title line as printed ("BÁO CÁO", "Phụ lục III")
     subject: str | None = None
     parent_number: str | None = None  # attachments: the number of the document they belong to
-    parent_number_raw: str | None = None  # "(Ban hành kèm theo Quyết định số 1187/QĐ-BNV ngày ...)"
+    parent_number_raw: str | None = None  # "(Ban hành kèm theo Quyết định số 45/QĐ-BNV ngày ...)"
     esign_number: str | None = None  # e-signature stamp "Số: 2061/QĐ-UBND"
     esign_time: str | None = None  # e-signature stamp "Thời gian ký: 2026-05-13T14:41:57+07:00"
     esign_raw: str | None = None  # the stamp's lines as printed, joined with "; "
@@ -212,7 +212,7 @@ _BLANK_BEFORE = re.compile(r"(?:^|\s)(?:Số\s*:?|ngày|tháng|năm)$")
 
 def _join_blanks(lines: list[Line], settings: MastheadSettings) -> list[Line]:
     """Re-join a number or date line that a wide blank split into two segments: "Số:" … "/KH-UBND",
-    "Bỉm Sơn, ngày" … "tháng năm 2024" (the drafter leaves room for the serial and the day)."""
+    "Tân Hà, ngày" … "tháng năm 2024" (the drafter leaves room for the serial and the day)."""
     out: list[Line] = []
     for ln in sorted(lines, key=lambda x: (x.bbox[1], x.bbox[0])):
         prev = next((p for p in reversed(out[-3:]) if abs(p.bbox[1] - ln.bbox[1]) < 0.3 * ln.size

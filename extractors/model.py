@@ -136,7 +136,7 @@ class DocumentMeta:
     effective_date: date | None = None
     subject: str | None = None
     # masthead parts (extractors/masthead.py; layout of Nghị định 30/2020/NĐ-CP)
-    doc_type_code: str | None = None  # type abbreviation printed in the number ("BC" in 36/BC-HĐTĐ)
+    doc_type_code: str | None = None  # type abbreviation printed in the number ("BC" in 12/BC-SNV)
     issuer_raw: str | None = None  # the issuer lines as printed, joined ("SỞ NỘI VỤ")
     parent_body: str | None = None  # cơ quan chủ quản above the issuer ("UBND tỉnh Lâm Đồng")
     parent_body_raw: str | None = None

@@ -42,7 +42,7 @@ FIELDS: dict[str, Field] = {f.name: f for f in [
     F("signing_date", "date", "Signing date from the place-and-date line; null when left blank (drafts)."),
     F("effective_date", "date", "Date from the 'có hiệu lực ... kể từ ngày ...' clause; null when not stated."),
     F("subject", "string", "Subject line under the title (or the V/v line of a letter)."),
-    F("doc_type_code", "string", "Type abbreviation printed in the number ('BC' in 36/BC-HĐTĐ; schemas/document_types.csv); "
+    F("doc_type_code", "string", "Type abbreviation printed in the number ('BC' in 12/BC-SNV; schemas/document_types.csv); "
                                  "null when the number carries none (644/TTXT-ĐTDN) or is absent."),
     F("issuer_raw", "string", "Issuer lines of the masthead as printed, joined ('SỞ NỘI VỤ'); issuer holds the name "
                               "in normal case, UBND/HĐND expanded, modern tone placement ('Uỷ' → 'Ủy')."),
