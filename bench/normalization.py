@@ -12,7 +12,8 @@ alone on the truth's raw strings; and two baselines — camelot alone (lattice o
 pdfplumber alone (``extract_tables``) — whose rows are read by the header vocabulary and passed
 through the same parsers, so the comparison measures extraction. The baselines know no headings,
 periods or scales, so they are matched leniently on item text alone — an upper bound for them.
-The unit grammar is also scored on the held-out unit list (tests/data/units_heldout.csv).
+The unit grammar is also scored on the two held-out unit lists (tests/data/units_heldout.csv and
+units_heldout_2.csv, the latter written before reading the grammar), each reported separately.
 Text is compared after NFC and whitespace collapse (cells wrapped over lines join with one space).
 """
 
@@ -247,36 +248,56 @@ def _check_rows(truth: dict, checks: list[dict]) -> list[str]:
 # ---- unit coverage on the held-out list ---------------------------------------------------------
 
 HELDOUT = REPO / "tests" / "data" / "units_heldout.csv"
+HELDOUT_2 = REPO / "tests" / "data" / "units_heldout_2.csv"
+HELDOUT_LISTS = (
+    (HELDOUT, "written by the session that then wrote the grammar"),
+    (HELDOUT_2, "written by another session before reading the grammar (the independent one)"),
+)
 
 
-def heldout_units(path: Path = HELDOUT) -> list[str]:
-    """Unit grammar on printed units of other sectors (tests/data/units_heldout.csv, written by hand
-    before the grammar): right = same code, dimension and factor (or unknown where unknown is
-    expected); unknown = flagged, not guessed; wrong = a code or factor that differs."""
+def expects_code(row: dict[str, str]) -> bool:
+    """A held-out row expects a code unless its ``expect`` column says unknown or (first list, no such
+    column) its code is blank."""
+    return row.get("expect", "right" if row["code"] else "unknown") != "unknown"
+
+
+def heldout_outcome(row: dict[str, str], u: Any) -> str:
+    """"right", "unknown" or "wrong" for one held-out row; a row expecting unknown is right when unknown."""
+    if not expects_code(row):
+        return "right" if not u.known else "wrong"
+    if not u.known:
+        return "unknown"
+    return "right" if (u.code, u.dimension, u.factor) == (row["code"], row["dimension"], Decimal(row["factor"])) else "wrong"
+
+
+def heldout_units(path: Path = HELDOUT, origin: str = "") -> list[str]:
+    """Unit grammar on printed units of other sectors (a held-out list, written by hand): right = same
+    code, dimension and factor (or unknown where unknown is expected); unknown = flagged, not
+    guessed; wrong = a code or factor that differs, or a code where unknown is expected."""
     import csv
-    from decimal import Decimal
 
     rows = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
     outcome: Counter = Counter()
     by_sector: dict[str, Counter] = defaultdict(Counter)
     wrong: list[str] = []
+    outcomes: list[str] = []
     for r in rows:
         u = parse_unit(r["printed"])
-        if not r["code"]:
-            o = "right" if not u.known else "wrong"
-        elif not u.known:
-            o = "unknown"
-        else:
-            o = "right" if (u.code, u.dimension, u.factor) == (r["code"], r["dimension"], Decimal(r["factor"])) else "wrong"
+        o = heldout_outcome(r, u)
+        outcomes.append(o)
         outcome[o] += 1
         by_sector[r["sector"]][o] += 1
         if o == "wrong":
             wrong.append(f"{r['printed']!r}: expected {r['code'] or 'unknown'} x{r['factor']}, got {u.code} x{u.factor}")
     n = len(rows)
-    out = ["", "## Unit coverage on the held-out list", "",
-           f"`tests/data/units_heldout.csv`: {n} printed units of other sectors' norm decrees. "
+    n_known = sum(expects_code(r) for r in rows)
+    right_known = sum(expects_code(r) and o == "right" for r, o in zip(rows, outcomes, strict=True))
+    rel = path.relative_to(REPO).as_posix()
+    out = ["", f"## Unit coverage on the held-out list `{rel}`", "",
+           f"`{rel}` ({origin}): {n} printed units of other sectors' norm decrees. "
            f"Right {outcome['right']} ({100 * outcome['right'] / n:.1f} %), unknown {outcome['unknown']}, "
-           f"wrong {outcome['wrong']}.", "", "| sector | units | right | unknown | wrong |", "|---|---:|---:|---:|---:|"]
+           f"wrong {outcome['wrong']}; of the {n_known} expecting a code, {right_known} right "
+           f"({100 * right_known / max(1, n_known):.1f} %).", "", "| sector | units | right | unknown | wrong |", "|---|---:|---:|---:|---:|"]
     for sector, c in sorted(by_sector.items()):
         out.append(f"| {sector} | {sum(c.values())} | {c['right']} | {c['unknown']} | {c['wrong']} |")
     out += [f"- wrong: {w}" for w in wrong]
@@ -364,7 +385,8 @@ def run(samples: Path = SAMPLES, cache: Path | None = None, baselines: bool = Tr
                    "| style | reader | records | " + " | ".join(FIELDS) + " |", "|---|---|---:|" + "---:|" * len(FIELDS)]
     for (style, reader), c in sorted(field_totals.items()):
         field_lines.append(f"| {style} | {reader} | {c['n']} | " + " | ".join(_pct(c, f) for f in FIELDS) + " |")
-    out = lines + field_lines + heldout_units() + (base_lines if baselines else []) + check_lines
+    held = [line for path, origin in HELDOUT_LISTS for line in heldout_units(path, origin)]
+    out = lines + field_lines + held + (base_lines if baselines else []) + check_lines
     out += ["", "## First mismatches", "", *[f"- {m}" for m in misses[:40]], "",
             f"_Run time {time.time() - t0:.0f} s._", ""]
     return "\n".join(out)
