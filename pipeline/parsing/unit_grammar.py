@@ -265,14 +265,17 @@ class _Parser:
         return chains
 
 
-def _matches(pattern: str, a: Atom) -> bool:
+def _matches(pattern: str, a: Atom, other: Atom | None = None) -> bool:
+    """``alias:``, ``code:``, ``class:``, ``dim:`` name the atom; ``same:code`` — the right side has the left's code."""
     kind, _, value = pattern.partition(":")
-    return {"alias": a.alias, "code": a.code, "class": a.cls}.get(kind) == value
+    if kind == "same":
+        return other is not None and a.code == other.code
+    return {"alias": a.alias, "code": a.code, "class": a.cls, "dim": a.dimension}.get(kind) == value
 
 
 def _rule(a: Atom, b: Atom, meaning: str) -> Rule | None:
     for r in slash_rules():
-        if r.meaning == meaning and any(_matches(p, a) for p in r.left) and any(_matches(p, b) for p in r.right):
+        if r.meaning == meaning and any(_matches(p, a) for p in r.left) and any(_matches(p, b, a) for p in r.right):
             return r
     return None
 
@@ -332,6 +335,8 @@ def _fold(terms: list[_Term]) -> list[_Term | Parsed]:
         if a.atom and b.atom and a.quantity is None and b.quantity is None and a.paren is None and b.paren is None:
             if (r := _rule(a.atom, b.atom, "times")) is not None:
                 return [Parsed(r.code, r.dimension, a.factor * b.factor)]
+    if any(a.atom and b.atom and _rule(a.atom, b.atom, "ambiguous") for a, b in zip(terms, terms[1:])):
+        raise _Fail("an ambiguous slash (slash rules: 'kg/công')")
     i = 0
     while i + 1 < len(out):
         a, b = out[i], out[i + 1]
@@ -378,6 +383,8 @@ def parse_unit_key(key: str) -> Parsed | None:
     if not key:
         return None
     toks = _tokens(key)
+    if toks and toks[0][0] == "(" and toks[-1][0] == ")" and sum(t[0] in "()" for t in toks) == 2:
+        toks = toks[1:-1]  # "(đồng/người/ngày)": a whole unit printed in parentheses, as headers print it
     if not toks:
         return None
     try:

@@ -30,12 +30,16 @@ _TRAILING_PUNCT = ".,;:!?…"
 
 def normalize_unit_key(raw: str) -> str:
     """The lookup key of a printed unit: NFC, lower case, one space, no spaces around "/",
-    super/subscripts folded ("m ²" → "m2"), no trailing punctuation."""
+    super/subscripts folded ("m ²" → "m2", and "m 2" where the exponent lost its raise), no
+    trailing punctuation."""
     s = unicodedata.normalize("NFC", raw or "").replace("\ufffd", "")
     s = re.sub(rf"\s+(?=[{_SCRIPT_CHARS}])", "", s)  # "m ²" → "m²"
     s = re.sub(rf"(?<=[{_SUBSCRIPT_CHARS}])\s+", "", s)  # "P ₂ O ₅" → "P₂O₅" (not "m² bể")
     s = unicodedata.normalize("NFC", s.translate(_SUPERSCRIPTS).lower())
     s = " ".join(s.split())  # collapses NBSP, tabs, newlines too
+    # a superscript the text layer set on its own baseline: "m\n2", "m 3 /ha" → "m2", "m3/ha" (only the
+    # exponents 2 and 3 of a metre-family atom standing alone, never a quantity "m 2,5")
+    s = re.sub(r"(?<![^\W\d_])([ckd]?m) ([23])(?=$|[/)]|[ ,](?!\d))", r"\1\2", s)
     s = re.sub(r"\s*/\s*", "/", s)
     return s.rstrip(_TRAILING_PUNCT + " ").strip()
 
