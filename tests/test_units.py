@@ -244,6 +244,8 @@ def test_slash_rules_carry_evidence() -> None:
     ("m\n2/con", "m2_per_head", Decimal(1)),  # a superscript that lost its raise in the text layer
     ("(kg/ha)", "kg_per_ha", Decimal(1)),  # a whole unit in parentheses, as headers print it
     ("tr.đ/hộ", "VND_per_household", Decimal(1000000)),
+    ("đồng/HS/tháng", "VND_per_pupil_per_month", Decimal(1)),  # education's abbreviations
+    ("μg/m3", "kg_per_m3", Decimal("0.000000001")),  # Greek mu for the micro sign
 ])
 def test_grammar_composes(raw: str, code: str, factor: Decimal) -> None:
     u = parse_unit(raw)
