@@ -4,7 +4,8 @@ A printed unit is read as a composition of atoms (``schemas/unit_atoms.csv``: kg
 m², ngày, người, con, bộ, đồng, nghìn …, each with a canonical code, a dimension and a factor),
 qualifier words that only say what is measured (``schemas/unit_qualifiers.csv``: "kg *hạt*",
 "m² *mặt nước*", "con *giống*"), and the slash rules (``schemas/unit_slash_rules.csv``: where "/"
-means OR — "lít/kg" — or a product — "Người/ngày" with values "a x b" — with the evidence).
+means OR — "lít/kg" — or a product — "Người/ngày" with values "a x b" — or is too ambiguous to
+read — "kg/công" — with the evidence).
 
 Grammar (on the key of ``pipeline.units.normalize_unit_key``: lower case, NFC, superscripts
 folded, no spaces around "/")::
