@@ -251,7 +251,7 @@ HELDOUT = REPO / "tests" / "data" / "units_heldout.csv"
 HELDOUT_2 = REPO / "tests" / "data" / "units_heldout_2.csv"
 HELDOUT_LISTS = (
     (HELDOUT, "written by the session that then wrote the grammar"),
-    (HELDOUT_2, "written by another session before reading the grammar (the independent one)"),
+    (HELDOUT_2, "the independent one: written by another session before it read the grammar"),
 )
 
 
