@@ -31,7 +31,7 @@ from typing import Any
 
 from extractors.model import BBox, Cell, TableFragment
 from extractors.table_settings import TABLE_SETTINGS, TableSettings
-from extractors.text import Char, chars_to_string, line_groups, inside, is_bold, join_wrapped
+from extractors.text import Char, chars_to_string, inside, is_bold, join_wrapped, line_groups
 
 log = logging.getLogger(__name__)
 
