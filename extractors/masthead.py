@@ -39,6 +39,7 @@ from extractors.bodies import LEVELS, normalize_body, starts_body, upper_share
 from extractors.model import Line
 from extractors.reader_settings import MastheadSettings
 from extractors.text import join_wrapped
+from pipeline.core.provisions import ARTICLE, CHAPTER, PART, SECTION
 from pipeline.core.text import fold_ws, nfc
 from schemas.document_types import type_by_abbreviation, type_by_title
 
@@ -114,7 +115,7 @@ _DATE_PARTS = re.compile(r"^\s*(?P<d>\d{1,2})?\s*[.…]*\s*tháng\s*(?P<m>\d{1,2
 _VV = re.compile(r"^(?:V/v|V/V|v/v|Về việc)\s*:?\s*(?P<rest>.*)$")
 _CAPTION = re.compile(r"^\(?\s*(?:Ban hành\s+)?(?:kèm|đính kèm)\s+theo\b(?P<rest>.*)$", re.I)
 _ESIGN_TIME = re.compile(r"^Thời\s*gian\s*ký\s*:?\s*(?P<t>\S.*)$", re.I)
-_HEADING = re.compile(r"^(?:[IVXL]+\.|\d+(?:\.\d+)*\.|[a-zđ]\)|Điều\s+\d|Chương\s+[IVXL\d]|Mục\s+\d|Phần\s+[IVX\d])(?:\s|$)")
+_HEADING = re.compile(rf"^(?:[IVXL]+\.|\d+(?:\.\d+)*\.|[a-zđ]\)|{ARTICLE}\s+\d|{CHAPTER}\s+[IVXL\d]|{SECTION}\s+\d|{PART}\s+[IVX\d])(?:\s|$)")
 _NUMBERED_TITLE = re.compile(r"^(?P<w>[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+){0,2}?)\s+(?:số\s*)?(?:[IVXLC]+|\d+[a-z]?)\s*:?$",
                              re.I)
 RECIPIENTS = re.compile(r"^(?:Kính\s*gửi|Nơi\s*nhận)\s*:?", re.I)

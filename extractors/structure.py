@@ -19,11 +19,12 @@ from extractors.model import DocumentMeta, Heading, Line
 from extractors.reader_settings import MastheadSettings
 from extractors.settings import DEFAULT, ExtractionSettings
 from extractors.text import join_wrapped
+from pipeline.core.provisions import APPENDIX_HEADING, ARTICLE_HEADING
 from pipeline.core.text import fold_ws, nfc
 from pipeline.core.vocabulary import BASIS_MARKER
 
-_APPENDIX = re.compile(r"^[“\"]?(PHỤ LỤC|Phụ lục|PHỤ LỤC SỐ|Phụ lục số)(\s+([IVXLC]+|\d+))?\s*:?\s*$")
-_ARTICLE = re.compile(r"^[“\"]?(Điều\s+\d+[a-z]?)\s*[.:]")
+_APPENDIX = APPENDIX_HEADING
+_ARTICLE = ARTICLE_HEADING
 _LETTER = re.compile(r"^[“\"]?([A-ZĐ])\.\s+(\S.*)$")
 _ROMAN = re.compile(r"^[“\"]?([IVXL]+)\.?\s+(\S.*)$")
 _NUMBERED = re.compile(r"^[“\"]?\s*(\d+(?:\s*\.\s*\d+)+\.?|\d+\s*[.:])\s*(\S.*)$")

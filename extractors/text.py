@@ -30,6 +30,7 @@ from extractors.chars import direction as char_direction
 from extractors.chars import to_upright, vertical_overlap
 from extractors.model import BBox, Line
 from extractors.settings import DEFAULT, ExtractionSettings
+from pipeline.core.provisions import ARTICLE
 from pipeline.core.text import fold_ws, nfc
 
 Char = dict[str, Any]
@@ -264,7 +265,7 @@ def join_wrapped(parts: Iterable[str]) -> str:
     return nfc(out)
 
 
-_NEW_BLOCK = re.compile(r"^([-+•]\s|\d+(\.\d+)*[.:)]\s|[IVXL]+\.\s|[A-ZĐ]\.\s|Điều\s+\d|Căn cứ|Theo đề nghị|Nơi nhận)")
+_NEW_BLOCK = re.compile(rf"^([-+•]\s|\d+(\.\d+)*[.:)]\s|[IVXL]+\.\s|[A-ZĐ]\.\s|{ARTICLE}\s+\d|Căn cứ|Theo đề nghị|Nơi nhận)")
 
 
 def lines_to_paragraphs(lines: Sequence[Line], settings: ExtractionSettings = DEFAULT) -> list[str]:
