@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from extractors.reader_settings import MastheadSettings
+
 Char = dict[str, Any]
 
 _HIDDEN = 1 << 1
@@ -120,7 +122,8 @@ def annotation_chars(page: Any) -> list[Char]:
     return chars
 
 
-def meta_page_lines(page: Any, chars: list[Char], want_signature: bool = True) -> list[Any] | None:
+def meta_page_lines(page: Any, chars: list[Char], want_signature: bool = True,
+                    settings: MastheadSettings | None = None) -> list[Any] | None:
     """The lines the masthead and signature readers need from one pdfplumber page, or None.
 
     The first page always (its masthead); a later page only when ``want_signature`` and its
@@ -136,4 +139,4 @@ def meta_page_lines(page: Any, chars: list[Char], want_signature: bool = True) -
         extra = annotation_chars(page)
     except Exception:  # noqa: BLE001 - unreadable annotations: read the page content alone
         extra = []
-    return masthead_lines(list(chars) + extra, page.page_number)
+    return masthead_lines(list(chars) + extra, page.page_number, settings or MastheadSettings())

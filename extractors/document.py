@@ -86,32 +86,34 @@ def _read_pages(path: Path, max_pages: int, settings: ExtractionSettings) -> lis
                 w, h = h, w
             n_chars = len(page.chars)
             # ---- page triage (extractors/triage.py): legacy fonts converted, unreadable layers dropped
-            tri = triage_page(page_evidence(page))
+            tri = triage_page(page_evidence(page, settings=settings.triage), settings.triage)
             own = read_chars(page.chars, tri)
             # the page's text and what its annotations show (e-signature number and date), prepared
             # once: space glyphs, font space widths, duplicates (extractors.text.prepare_chars); the page
             # kind and masthead input stay those of the page's own (triaged) text layer
             chars = prepare_chars(own + annotation_chars(page), settings)
-            frags = find_page_tables(path, page.page_number, h, chars, page.edges) if own else []
+            frags = find_page_tables(path, page.page_number, h, chars, page.edges, settings.tables) if own else []
             outside = [c for c in chars if not any(inside(c, f.bbox, pad=settings.table_text_pad) for f in frags)]
             lines = chars_to_lines(outside, page.page_number, settings)
             kind = "table" if frags else "text" if own else page_kind(tri)
             pt = PageText(page.page_number, w, h, rotation, "landscape" if w > h else "portrait", kind,
                           n_chars, sum(len(ln.text.split()) for ln in lines))
             record_triage(pt, tri)
-            meta = meta_page_lines(page, own, sum(r.meta_lines is not None for r in results) < 6)
+            meta = meta_page_lines(page, own, sum(r.meta_lines is not None for r in results) < 6, settings.masthead)
             results.append(_PageResult(pt, lines, frags, meta))
             page.close()  # release the page's parsed objects before the next page
     return results
 
 
-def extract_document(path: Path, max_pages: int = DEFAULT_MAX_PAGES, ocr: OcrSettings | None = OcrSettings(),
+def extract_document(path: Path, max_pages: int = DEFAULT_MAX_PAGES, ocr: OcrSettings | bool | None = True,
                      cache_root: Path | str | None = None,
                      settings: ExtractionSettings | dict | None = None) -> Document:
-    """``ocr=None`` leaves pages without a usable text layer unread; ``cache_root`` is the data
-    dir whose ``cache/ocr`` keeps OCR results (None: no OCR cache); ``settings``: tolerances of
-    text extraction (``ExtractionSettings``, or a dict of overrides)."""
+    """``settings``: the tolerances of every reader (``ExtractionSettings``, or a dict of overrides
+    by dotted name: ``{"tables.grid_tol": 6}``); ``ocr``: True reads pages without a usable text
+    layer by OCR with ``settings.ocr``, an ``OcrSettings`` with those, None/False leaves them unread;
+    ``cache_root`` is the data dir whose ``cache/ocr`` keeps OCR results (None: no OCR cache)."""
     settings = ExtractionSettings.resolve(settings)
+    ocr = settings.ocr if ocr is True else ocr or None
     path = Path(path)
     check_pdf_bytes(path)
     sha = sha256_file(path)
@@ -145,7 +147,7 @@ def extract_document(path: Path, max_pages: int = DEFAULT_MAX_PAGES, ocr: OcrSet
 
     # ---- stitch fragments into logical tables -------------------------------------------
     body_size = statistics.median(ln.size for ln in body_lines) if body_lines else 0.0
-    tables = stitch_fragments(items, body_size)
+    tables = stitch_fragments(items, body_size, settings.tables)
 
     # ---- structure: headings, and the heading path and basis of each table -----------------
     headings = classify(find_heading_lines(body_lines, settings), settings)
@@ -172,11 +174,12 @@ def extract_document(path: Path, max_pages: int = DEFAULT_MAX_PAGES, ocr: OcrSet
     meta = extract_meta(results[0].lines if results else [], all_text,
                         results[0].meta_lines if results else None,
                         [r.meta_lines for r in results if r.meta_lines],
-                        results[0].page.width if results else None)
+                        results[0].page.width if results else None, settings.masthead)
     pages = [r.page for r in results]
     n_ocr = sum(p.is_ocr for p in pages)
     warnings = triage_warnings([p for p in pages if not p.is_ocr])
     if n_ocr:
         warnings.append(f"{n_ocr} page(s) read by OCR from their image")
     return Document(sha, path.name, path.stat().st_size, len(results), meta, pages, headings,
-                    tables, warnings=warnings, ocr_seconds=ocr_run.seconds if ocr_run else 0.0)
+                    tables, warnings=warnings, ocr_seconds=ocr_run.seconds if ocr_run else 0.0,
+                    settings=settings.overrides())

@@ -34,6 +34,7 @@ from extractors.encodings import (  # noqa: F401 - re-exported: the conversion A
     segments,
     viqr_segments,
 )
+from extractors.reader_settings import LegacySettings
 from extractors.vietnamese import SyllableStats, is_valid_syllable, syllable_stats
 
 Char = dict[str, Any]
@@ -42,31 +43,6 @@ _SUBSET = re.compile(r"^[A-Z]{6}\+")
 _STYLE = re.compile(r"(?:[,\-\s]?(?:Bold|Italic|Oblique|Regular|Roman|Normal|BoldItalic|PS|MT))+$", re.I)
 _TCVN3_NAME = re.compile(r"^\.?vn(?!i[-_\s])[a-z]", re.I)
 _VNI_NAME = re.compile(r"^vni[-_\s]?[a-z]", re.I)
-
-
-@dataclass(frozen=True)
-class LegacySettings:
-    """When a conversion is taken.
-
-    min_gain: a span whose font declares a legacy encoding is converted unless it reads better
-      as it is; a span whose font declares nothing is converted only when the share of valid
-      syllables rises by at least this much (0.3: mojibake scores near 0, Vietnamese above 0.8).
-    min_share: the converted text must reach this share of valid syllables to count as Vietnamese
-      when the decision rests on statistics alone.
-    min_tokens: fewer judged words than this are too few for a decision by statistics alone.
-    viqr_min_marked: share of word tokens that must carry VIQR marks before VIQR is tried.
-    """
-
-    min_gain: float = 0.3
-    min_share: float = 0.7
-    min_tokens: int = 8
-    viqr_min_marked: float = 0.2
-
-    def __post_init__(self) -> None:
-        if not (0 < self.min_gain <= 1 and 0 < self.min_share <= 1 and 0 < self.viqr_min_marked <= 1):
-            raise ValueError("LegacySettings shares must lie in (0, 1]")
-        if self.min_tokens < 1:
-            raise ValueError("LegacySettings.min_tokens must be at least 1")
 
 
 # ---- font names ----------------------------------------------------------------------------------

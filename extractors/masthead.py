@@ -37,33 +37,13 @@ from datetime import date
 
 from extractors.bodies import LEVELS, normalize_body, starts_body, upper_share
 from extractors.model import Line
+from extractors.reader_settings import MastheadSettings
 from extractors.text import join_wrapped
+from pipeline.core.provisions import ARTICLE, CHAPTER, PART, SECTION
 from pipeline.core.text import fold_ws, nfc
 from schemas.document_types import type_by_abbreviation, type_by_title
 
 __all__ = ["DEFAULT", "Masthead", "MastheadSettings", "read_masthead"]
-
-
-@dataclass(frozen=True)
-class MastheadSettings:
-    """Tolerances of the masthead reader, in multiples of the line's font size unless named."""
-
-    column_gap: float = 1.5  # a gap wider than this between words on one baseline splits columns
-    word_gap_pt: float = 3.0  # pdfplumber's x_tolerance: a gap wider than this separates words
-    row_overlap: float = 0.5  # words share a row when their vertical overlap exceeds this share
-    block_gap: float = 0.9  # a vertical gap wider than this ends a wrapped block (subject, name)
-    min_size_pt: float = 4.0  # smaller glyphs (invisible stamps, 0.5-pt signature captions) ignored
-    header_share: float = 0.45  # without a motto, the left column ends at this share of the width
-    centred_share: float = 0.7  # a centred subject line is narrower than this share of the page width
-    blank_run: float = 6.0  # widest blank left for a serial or a day ("Số:      /QĐ-UBND"), in font sizes
-
-    def __post_init__(self) -> None:
-        for name in ("column_gap", "word_gap_pt", "row_overlap", "block_gap", "min_size_pt", "header_share",
-                     "centred_share", "blank_run"):
-            if getattr(self, name) <= 0:
-                raise ValueError(f"MastheadSettings.{name} must be positive")
-        if not all(0 < getattr(self, n) < 1 for n in ("row_overlap", "header_share", "centred_share")):
-            raise ValueError("MastheadSettings.row_overlap, header_share and centred_share must lie in (0, 1)")
 
 
 DEFAULT = MastheadSettings()
@@ -135,7 +115,7 @@ _DATE_PARTS = re.compile(r"^\s*(?P<d>\d{1,2})?\s*[.…]*\s*tháng\s*(?P<m>\d{1,2
 _VV = re.compile(r"^(?:V/v|V/V|v/v|Về việc)\s*:?\s*(?P<rest>.*)$")
 _CAPTION = re.compile(r"^\(?\s*(?:Ban hành\s+)?(?:kèm|đính kèm)\s+theo\b(?P<rest>.*)$", re.I)
 _ESIGN_TIME = re.compile(r"^Thời\s*gian\s*ký\s*:?\s*(?P<t>\S.*)$", re.I)
-_HEADING = re.compile(r"^(?:[IVXL]+\.|\d+(?:\.\d+)*\.|[a-zđ]\)|Điều\s+\d|Chương\s+[IVXL\d]|Mục\s+\d|Phần\s+[IVX\d])(?:\s|$)")
+_HEADING = re.compile(rf"^(?:[IVXL]+\.|\d+(?:\.\d+)*\.|[a-zđ]\)|{ARTICLE}\s+\d|{CHAPTER}\s+[IVXL\d]|{SECTION}\s+\d|{PART}\s+[IVX\d])(?:\s|$)")
 _NUMBERED_TITLE = re.compile(r"^(?P<w>[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+){0,2}?)\s+(?:số\s*)?(?:[IVXLC]+|\d+[a-z]?)\s*:?$",
                              re.I)
 RECIPIENTS = re.compile(r"^(?:Kính\s*gửi|Nơi\s*nhận)\s*:?", re.I)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, top-left origin
 
@@ -163,3 +164,5 @@ class Document:
     # body text blocks in reading order, with the index of the table that follows, for structure
     warnings: list[str] = field(default_factory=list)
     ocr_seconds: float = 0.0  # wall time spent reading pages by OCR (0 when none, or all from the cache)
+    # the extraction settings that differ from the defaults, by dotted name ({} for the defaults)
+    settings: dict[str, Any] = field(default_factory=dict)

@@ -7,68 +7,16 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from extractors.model import Line, TableFragment
+from extractors.reader_settings import OcrSettings  # noqa: F401 - re-exported: readers import it from here
 
 TEXT_MAX_GRAY = 70  # pixels darker than this are text, however tinted
 RIM_MIN_GRAY = 150  # around whitened seal ink, pixels lighter than this are its rim, darker ones text
-
-
-@dataclass(frozen=True)
-class OcrSettings:
-    """How pages are OCR'd. Defaults are the measured best (``python -m bench.ocr --variants --scans``,
-    results in docs/ocr-benchmark.md). On three transcribed real pages, mean char accuracy:
-    200 dpi 0.961, 300 dpi 0.956, 400 dpi 0.957 (raw Tesseract 0.948-0.950); red ink dropped
-    +0.006 over raw; deskew neutral on real pages (they are straight) but needed for tables on
-    askew scans; denoise +0.002 char / -0.003 word (off); Otsu binarisation -0.001 (off);
-    ``Vietnamese`` script model 0.947, ``vie+Vietnamese`` 0.957 at 1.3x the time (``vie`` kept);
-    psm 4 = psm 3. Norm records on scanned sample pages: 0.826 at 200 dpi, 0.779 at 300 dpi."""
-
-    dpi: int = 200  # render resolution: best on real scans (mostly 200 dpi natively) and scanned tables
-    languages: str = "vie"  # Tesseract traineddata names joined by "+" ("vie", "script/Vietnamese")
-    psm: int = 3  # page segmentation: 3 = automatic (two-column mastheads need block analysis)
-    oem: int = 1  # OCR engine: 1 = LSTM only
-    drop_red: bool = True  # whiten red ink: seals stamped over the text and the signature block
-    drop_blue: bool = False  # whiten blue ink too (signatures; but numbers and days filled in by hand are blue)
-    colour_margin: int = 60  # a pixel is red (blue) when that channel exceeds both others by this
-    deskew: bool = True  # rotate the page straight when it is skewed by more than min_skew_deg
-    min_skew_deg: float = 0.15
-    max_skew_deg: float = 5.0  # larger estimates are not trusted (a stamp, a photo): no rotation
-    denoise: bool = False  # median filter against speckle
-    binarise: bool = False  # Otsu before Tesseract (Tesseract binarises internally)
-    tables: bool = True  # find ruled tables in the image
-    min_word_conf: float = 0.0  # words below this 0-100 confidence are dropped (0: keep all)
-    workers: int = 2  # processes over pages (the machine's cores); 1 runs in this process
-    timeout_s: float = 0.0  # Tesseract timeout per page, 0 = none
-
-    def __post_init__(self) -> None:
-        if not 72 <= self.dpi <= 600:
-            raise ValueError(f"OcrSettings.dpi must be within 72..600, got {self.dpi}")
-        if self.psm not in (1, 3, 4, 6, 11, 12):
-            raise ValueError(f"OcrSettings.psm must be a page-level mode (1, 3, 4, 6, 11, 12), got {self.psm}")
-        if self.oem not in (0, 1, 2, 3):
-            raise ValueError(f"OcrSettings.oem must be 0..3, got {self.oem}")
-        if not self.languages or any(not part for part in self.languages.split("+")):
-            raise ValueError(f"OcrSettings.languages must name traineddata joined by '+', got {self.languages!r}")
-        if not 0 <= self.min_word_conf <= 100:
-            raise ValueError(f"OcrSettings.min_word_conf must be within 0..100, got {self.min_word_conf}")
-        if self.workers < 1:
-            raise ValueError(f"OcrSettings.workers must be >= 1, got {self.workers}")
-        if not 0 <= self.min_skew_deg < self.max_skew_deg <= 45:
-            raise ValueError("OcrSettings needs 0 <= min_skew_deg < max_skew_deg <= 45")
-        if not 0 < self.colour_margin < 255:
-            raise ValueError(f"OcrSettings.colour_margin must be within 1..254, got {self.colour_margin}")
-
-    def key(self) -> str:
-        """What the cached result depends on (workers and timeout do not change the result)."""
-        d = asdict(self)
-        d.pop("workers")
-        d.pop("timeout_s")
-        return repr(sorted(d.items()))
 
 
 # ---------------------------------------------------------------------------------------------

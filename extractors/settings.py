@@ -1,25 +1,33 @@
-"""Tolerances of text extraction as named, documented settings (like pdfplumber's ``TableSettings``).
+"""Tolerances of extraction as named, documented settings (like pdfplumber's ``TableSettings``):
+one frozen tree.
 
-One frozen dataclass, passed down from ``extract_document`` to the text assembly
-(``extractors.text``), the page furniture split and the structure pass (``extractors.structure``).
-Defaults are the values measured on the sample corpus and the real development corpus
-(``python -m bench.extraction``, ``python -m bench.real_text``); a difficult producer can be
-read with overrides::
+``ExtractionSettings`` holds the tolerances of text assembly (its own fields, below) and, as
+sub-settings, those of tables (``tables``: ``extractors.table_settings.TableSettings``), the
+masthead and signature reader (``masthead``: ``extractors.reader_settings.MastheadSettings``),
+page triage (``triage``: ``TriageSettings``, with ``triage.legacy``) and OCR (``ocr``:
+``OcrSettings``; these three in ``extractors.reader_settings``). It is passed down from ``extract_document`` to
+every reader. Defaults are the values measured on the sample corpus and the real development
+corpus (``python -m bench.extraction``, ``python -m bench.real_text``); a difficult producer can
+be read with overrides by dotted name (``decree ingest --setting NAME=VALUE``, a manifest entry's
+``settings:``)::
 
-    ExtractionSettings.resolve({"column_gap_em": 4.0})
+    ExtractionSettings.resolve({"column_gap_em": 4.0, "tables.grid_tol": 6})
 
 Units: ``pt`` = PDF points (1/72 in); ``em`` = multiples of the font size of the text concerned
 (so a tolerance scales with the type, as a reader's eye does); ``share`` = a fraction in [0, 1].
-Table tolerances (camelot thresholds, cell padding) live in the tables' own settings, those of
-the masthead reader in ``extractors.masthead.MastheadSettings``.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field
 from typing import Any
+
+from extractors import overrides
+from extractors.reader_settings import MastheadSettings, OcrSettings, TriageSettings
+from extractors.table_settings import TableSettings
 
 
 @dataclass(frozen=True)
@@ -88,6 +96,15 @@ class ExtractionSettings:
     """em: a bold line closer than this under a heading continues the heading (wrapped title)."""
     upper_title_share: float = 0.7
     """share: a heading whose title has at least this share of capitals is an upper-case title."""
+    # ---- sub-settings: dotted names (tables.grid_tol, triage.legacy.min_gain) ---------------------
+    tables: TableSettings = field(default_factory=TableSettings)
+    """finding tables, their cells, header rows and stitching (``extractors.table_settings``)."""
+    masthead: MastheadSettings = field(default_factory=MastheadSettings)
+    """the masthead and signature-block reader (``extractors.reader_settings``)."""
+    triage: TriageSettings = field(default_factory=TriageSettings)
+    """which text layers are read, converted from legacy fonts or sent to OCR (``extractors.triage``)."""
+    ocr: OcrSettings = field(default_factory=OcrSettings)
+    """rendering and Tesseract for pages without a usable text layer (``extractors.ocr_image``)."""
 
     def __post_init__(self) -> None:
         shares = ("line_overlap", "script_size_ratio", "script_raise", "word_gap_space_share", "bold_share",
@@ -115,17 +132,14 @@ class ExtractionSettings:
 
     @classmethod
     def names(cls) -> list[str]:
-        return [f.name for f in fields(cls)]
+        """Every setting's dotted name (``column_gap_em``, ``tables.grid_tol``, ``triage.legacy.min_gain``)."""
+        return list(overrides.leaves(cls()))
 
     @classmethod
-    def from_mapping(cls, overrides: Mapping[str, Any] | None) -> ExtractionSettings:
-        """Defaults with ``overrides`` applied; an unknown name is an error that lists the known ones."""
-        overrides = dict(overrides or {})
-        unknown = sorted(set(overrides) - set(cls.names()))
-        if unknown:
-            raise ValueError(f"unknown extraction setting(s) {', '.join(unknown)}; "
-                             f"known: {', '.join(cls.names())}")
-        return cls(**overrides)
+    def from_mapping(cls, changes: Mapping[str, Any] | None) -> ExtractionSettings:
+        """Defaults with ``changes`` (dotted names, values typed or as text) applied; an unknown
+        name, a wrong type or a value out of bounds is an ``InvalidSetting`` naming the setting."""
+        return overrides.apply(cls(), dict(changes or {}))
 
     @classmethod
     def resolve(cls, settings: ExtractionSettings | Mapping[str, Any] | None) -> ExtractionSettings:
@@ -137,6 +151,23 @@ class ExtractionSettings:
         if isinstance(settings, Mapping):
             return cls.from_mapping(settings)
         raise TypeError(f"cannot resolve extraction settings from {type(settings).__name__}")
+
+    @classmethod
+    def check(cls, changes: Mapping[str, Any]) -> dict[str, Any]:
+        """``changes`` validated (names, types, bounds) and coerced to the settings' types: what a
+        manifest entry keeps, so that ``"6"`` from the command line and ``6.0`` from YAML agree."""
+        checked = overrides.coerce_all(cls(), changes)
+        cls.from_mapping(checked)  # bounds
+        return checked
+
+    def overrides(self) -> dict[str, Any]:
+        """The settings that differ from the defaults, by dotted name (``{}`` for the defaults)."""
+        return overrides.differences(self, DEFAULT)
+
+    def key(self) -> str:
+        """The overrides as canonical JSON: recorded with each document and part of the cache key
+        (``"{}"`` for the defaults)."""
+        return json.dumps(self.overrides(), sort_keys=True, ensure_ascii=False)
 
     def replace(self, **changes: Any) -> ExtractionSettings:
         return dataclasses.replace(self, **changes)

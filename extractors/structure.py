@@ -16,13 +16,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractors.model import DocumentMeta, Heading, Line
+from extractors.reader_settings import MastheadSettings
 from extractors.settings import DEFAULT, ExtractionSettings
 from extractors.text import join_wrapped
+from pipeline.core.provisions import APPENDIX_HEADING, ARTICLE_HEADING
 from pipeline.core.text import fold_ws, nfc
 from pipeline.core.vocabulary import BASIS_MARKER
 
-_APPENDIX = re.compile(r"^[“\"]?(PHỤ LỤC|Phụ lục|PHỤ LỤC SỐ|Phụ lục số)(\s+([IVXLC]+|\d+))?\s*:?\s*$")
-_ARTICLE = re.compile(r"^[“\"]?(Điều\s+\d+[a-z]?)\s*[.:]")
+_APPENDIX = APPENDIX_HEADING
+_ARTICLE = ARTICLE_HEADING
 _LETTER = re.compile(r"^[“\"]?([A-ZĐ])\.\s+(\S.*)$")
 _ROMAN = re.compile(r"^[“\"]?([IVXL]+)\.?\s+(\S.*)$")
 _NUMBERED = re.compile(r"^[“\"]?\s*(\d+(?:\s*\.\s*\d+)+\.?|\d+\s*[.:])\s*(\S.*)$")
@@ -154,7 +156,8 @@ _PROVINCE = re.compile(r"\btỉnh\s+(?P<p>.+)$|\bthành phố\s+(?P<c>Hà Nội|
 
 
 def extract_meta(first_pages: Sequence[Line], all_text: str, masthead_lines: Sequence[Line] | None = None,
-                 signer_pages: Sequence[Sequence[Line]] = (), width: float | None = None) -> DocumentMeta:
+                 signer_pages: Sequence[Sequence[Line]] = (), width: float | None = None,
+                 masthead: MastheadSettings | None = None) -> DocumentMeta:
     """Metadata from the masthead of the first page, the first signature block and the
     effective-date clause (extractors/masthead.py reads the parts where ND 30/2020 places them).
 
@@ -167,8 +170,9 @@ def extract_meta(first_pages: Sequence[Line], all_text: str, masthead_lines: Seq
     if masthead_lines is None:
         masthead_lines = [ln for ln in first_pages if ln.page == first_pages[0].page] if first_pages else []
     width = width or max((ln.bbox[2] for ln in masthead_lines), default=600.0)
-    mh = read_masthead(masthead_lines, width)
-    signer = read_signer(signer_pages, width)
+    masthead = masthead or MastheadSettings()
+    mh = read_masthead(masthead_lines, width, masthead)
+    signer = read_signer(signer_pages, width, masthead)
     meta = DocumentMeta(
         doc_number=mh.number, doc_number_raw=mh.number_raw, doc_type=mh.doc_type, issuer=mh.issuer,
         place=mh.place, signing_date=mh.signing_date, subject=mh.subject, doc_type_code=mh.type_code,

@@ -27,6 +27,7 @@ class TableSettings:
     stream_min_accuracy: float = 80.0
     """camelot stream: a candidate below this parsing accuracy (%) is not a table."""
     stream_min_rows: int = 3
+    """An unruled grid needs this many rows (and ``stream_min_cols`` columns)."""
     stream_min_cols: int = 3
     """An unruled grid needs this many rows and columns to be told from aligned prose."""
     stream_filled_row_share: float = 0.6

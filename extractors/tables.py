@@ -31,7 +31,7 @@ from typing import Any
 
 from extractors.model import BBox, Cell, TableFragment
 from extractors.table_settings import TABLE_SETTINGS, TableSettings
-from extractors.text import Char, _chars_to_string, _line_groups, inside, is_bold, join_wrapped
+from extractors.text import Char, chars_to_string, inside, is_bold, join_wrapped, line_groups
 
 log = logging.getLogger(__name__)
 
@@ -152,8 +152,8 @@ def cell_text(chars: Sequence[Char], bbox: BBox | None = None) -> tuple[str, boo
         return "", False
     spaces = [c for c in allc if not c["text"].strip()]
     lines = []
-    for g in _line_groups(mine):
-        text = " ".join(_chars_to_string(run) for run in _split_at_spaces(g, spaces))
+    for g in line_groups(mine):
+        text = " ".join(chars_to_string(run) for run in _split_at_spaces(g, spaces))
         # the producer's own space glyph at the end of a line says the break is a space
         top, bottom, right = min(c["top"] for c in g), max(c["bottom"] for c in g), g[-1]["x1"]
         if any(sp["x0"] >= right - 0.5 and top - 1 <= (sp["top"] + sp["bottom"]) / 2 <= bottom + 1 for sp in spaces):
@@ -183,7 +183,7 @@ def words(chars: Sequence[Char], settings: TableSettings = TABLE_SETTINGS) -> li
     """Glyphs of one band of text grouped into words: glyphs on one visual line with no gap wider
     than ``settings.word_gap`` of the font size between them. Space glyphs are words of their own."""
     out: list[list[Char]] = [[c] for c in chars if not c["text"].strip()]
-    for g in _line_groups([c for c in chars if c["text"].strip()]):
+    for g in line_groups([c for c in chars if c["text"].strip()]):
         word: list[Char] = []
         for c in g:
             if word and c["x0"] - word[-1]["x1"] > settings.word_gap * min(c["size"], word[-1]["size"]):

@@ -30,6 +30,7 @@ from extractors.chars import direction as char_direction
 from extractors.chars import to_upright, vertical_overlap
 from extractors.model import BBox, Line
 from extractors.settings import DEFAULT, ExtractionSettings
+from pipeline.core.provisions import ARTICLE
 from pipeline.core.text import fold_ws, nfc
 
 Char = dict[str, Any]
@@ -132,7 +133,7 @@ def _layers(runs: list[list[Char]], settings: ExtractionSettings) -> list[list[C
     return [ly["chars"] for ly in layers]
 
 
-def _line_groups(chars: Sequence[Char], settings: ExtractionSettings = DEFAULT) -> list[list[Char]]:
+def line_groups(chars: Sequence[Char], settings: ExtractionSettings = DEFAULT) -> list[list[Char]]:
     """Characters → visual lines (lists of characters in reading order), top to bottom.
 
     Hand-written over pdfplumber's word extraction, measured on the real corpus: pdfplumber's
@@ -186,7 +187,7 @@ def _word_gap(chars: Sequence[Char], settings: ExtractionSettings) -> float:
     return min(statistics.median(gaps), settings.letter_spacing_max_em * size)
 
 
-def _chars_to_string(chars: Sequence[Char], settings: ExtractionSettings = DEFAULT) -> str:
+def chars_to_string(chars: Sequence[Char], settings: ExtractionSettings = DEFAULT) -> str:
     """Characters of one visual line to text: spaces where the producer drew a space glyph, or
     where the gap is wider than the line's letter spacing plus a share of the font's own space
     width (Tc, Tw and justification widen gaps; the rule follows them); small raised/lowered
@@ -230,8 +231,8 @@ def _chars_to_string(chars: Sequence[Char], settings: ExtractionSettings = DEFAU
 
 def chars_to_lines(chars: Sequence[Char], page: int, settings: ExtractionSettings = DEFAULT) -> list[Line]:
     lines: list[Line] = []
-    for group in _line_groups(chars, settings):
-        text = _chars_to_string(group, settings)
+    for group in line_groups(chars, settings):
+        text = chars_to_string(group, settings)
         if not text:
             continue
         orig = [c.get("_orig", c) for c in group]
@@ -264,7 +265,7 @@ def join_wrapped(parts: Iterable[str]) -> str:
     return nfc(out)
 
 
-_NEW_BLOCK = re.compile(r"^([-+•]\s|\d+(\.\d+)*[.:)]\s|[IVXL]+\.\s|[A-ZĐ]\.\s|Điều\s+\d|Căn cứ|Theo đề nghị|Nơi nhận)")
+_NEW_BLOCK = re.compile(rf"^([-+•]\s|\d+(\.\d+)*[.:)]\s|[IVXL]+\.\s|[A-ZĐ]\.\s|{ARTICLE}\s+\d|Căn cứ|Theo đề nghị|Nơi nhận)")
 
 
 def lines_to_paragraphs(lines: Sequence[Line], settings: ExtractionSettings = DEFAULT) -> list[str]:

@@ -14,10 +14,11 @@ text layer, if any, is garbage and is not published; an OCR stage reads them ins
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from extractors.legacy import LegacyDecision, LegacySettings, base_font_name, detect
+from extractors.legacy import LegacyDecision, LegacySettings, base_font_name, detect  # noqa: F401
+from extractors.reader_settings import TriageSettings
 
 # kinds of page, as recorded in pages.text_layer
 GOOD = "unicode"  # text layer reads as Vietnamese
@@ -33,46 +34,6 @@ _OCR_KINDS = frozenset({IMAGE_ONLY, NOT_VIETNAMESE, OUTLINE})
 def needs_ocr(kind: str) -> bool:
     """The hook for the OCR stage: pages of these kinds are read from their image, not their text."""
     return kind in _OCR_KINDS
-
-
-@dataclass(frozen=True)
-class TriageSettings:
-    """Named tolerances of the triage. Defaults measured on the real development corpus (400
-    pages): Unicode Vietnamese text layers have 0.52-0.95 of their words valid syllables written
-    with a Vietnamese mark (0.57-1.0 valid syllables in all); scanner OCR that lost the marks
-    0.00 (0.32-0.47 valid); TCVN3 mojibake 0.07-0.18 (0.19-0.27 valid).
-
-    min_marked_share: share of words that are valid syllables with a Vietnamese mark (tone or
-      ă â ê ô ơ ư đ) above which a text layer is Vietnamese.
-    good_share: share of valid syllables above which a text layer is Vietnamese however few marks
-      it carries (a page of names and toneless words).
-    min_words: fewer judged words than this cannot be judged; the page is taken as text
-      (a page holding only figures or a signature block), unless most glyphs are undecodable.
-    max_cid_share: share of undecodable glyphs ("(cid:N)") above which the layer is unreadable.
-    image_coverage: share of the page area covered by images for a garbled text layer to be
-      reported as the OCR layer of a scan (evidence only; the decision does not depend on it).
-    min_outline_curves: filled curves on a page without fonts for its text to count as outlines
-      (a letter is one to three curves; a page of text draws hundreds).
-    max_blank_ink: share of dark pixels (80 levels below the paper) in the page's scan at or
-      below which a scanned page is blank (scanned blank sheets measure 0.000, the least inked
-      scanned text page of the corpus 0.04).
-    """
-
-    min_marked_share: float = 0.3
-    good_share: float = 0.85
-    min_words: int = 8
-    max_cid_share: float = 0.3
-    image_coverage: float = 0.3
-    min_outline_curves: int = 150
-    max_blank_ink: float = 0.001
-    legacy: LegacySettings = field(default_factory=LegacySettings)
-
-    def __post_init__(self) -> None:
-        for name in ("min_marked_share", "good_share", "max_cid_share", "image_coverage", "max_blank_ink"):
-            if not 0 < getattr(self, name) <= 1:
-                raise ValueError(f"TriageSettings.{name} must lie in (0, 1]")
-        if self.min_words < 1 or self.min_outline_curves < 1:
-            raise ValueError("TriageSettings counts must be positive")
 
 
 @dataclass(frozen=True)

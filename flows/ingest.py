@@ -60,8 +60,8 @@ _TASK_OPTIONS: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": Fal
 
 
 @task(name="resolve-sources", **_TASK_OPTIONS)
-def resolve_task(sources: list[str]) -> list[ManifestEntry]:
-    entries = lib.resolve_entries(sources)
+def resolve_task(sources: list[str], settings: dict[str, Any] | None = None) -> list[ManifestEntry]:
+    entries = lib.resolve_entries(sources, settings=settings)
     get_run_logger().info("%d documents to ingest from %s", len(entries), ", ".join(sources))
     return entries
 
@@ -159,15 +159,16 @@ def _summary_markdown(outcome: lib.RunOutcome, where: str) -> str:
 @flow(name="ingest", task_runner=fetch_runner(), persist_result=False)
 def ingest_flow(sources: list[str], data_dir: str = "data", dask_address: str | None = None,
                 workers: int = DEFAULT_WORKERS, fetch_retries: int = DEFAULT_FETCH_RETRIES,
-                fetch_backoff_seconds: float = DEFAULT_FETCH_BACKOFF) -> State:
+                fetch_backoff_seconds: float = DEFAULT_FETCH_BACKOFF, settings: dict[str, Any] | None = None) -> State:
     """Ingest the documents of ``sources`` (manifest files, PDF paths, folders, URLs) into the
     datasets under ``data_dir``, as one published run. ``dask_address``: run extraction on that
-    existing Dask cluster instead of ``workers`` local processes."""
+    existing Dask cluster instead of ``workers`` local processes. ``settings``: extraction settings
+    overridden for every document by dotted name (over each manifest entry's own)."""
     logger = get_run_logger()
     run_id = lib.new_run_id()
     where = describe(dask_address, workers)
     logger.info("run %s: data dir %s, extraction on %s", run_id, Path(data_dir).resolve(), where)
-    entries = resolve_task(list(sources))
+    entries = resolve_task(list(sources), settings)
     fetch = fetch_task.with_options(retries=fetch_retries,
                                     retry_delay_seconds=exponential_backoff(fetch_backoff_seconds)
                                     if fetch_retries else 0)
@@ -224,12 +225,12 @@ def ingest_flow(sources: list[str], data_dir: str = "data", dask_address: str | 
 
 
 def run_ingest(sources: Sequence[str], data_dir: Path | str = "data", *, dask_address: str | None = None,
-               workers: int = DEFAULT_WORKERS) -> lib.RunOutcome:
+               workers: int = DEFAULT_WORKERS, settings: dict[str, Any] | None = None) -> lib.RunOutcome:
     """Run the ingest flow and return its ``RunOutcome`` (``outcome.rejected`` lists the rejected
     documents). Raises the run-level error (e.g. ``ManifestError``, ``PublishFailed``) when the
     flow run failed."""
     state = ingest_flow(sources=[str(s) for s in sources], data_dir=str(data_dir), dask_address=dask_address,
-                        workers=workers, return_state=True)
+                        workers=workers, settings=settings, return_state=True)
     outcome = state.result()
     if not isinstance(outcome, lib.RunOutcome):  # pragma: no cover - the flow returns it on every path
         raise TypeError(f"ingest flow returned {type(outcome).__name__}, not a RunOutcome")

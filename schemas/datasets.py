@@ -13,7 +13,7 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in [
                "doc_type", "issuer", "province", "place", "signing_date", "effective_date", "subject", "doc_type_code",
                "issuer_raw", "parent_body", "parent_body_raw", "date_raw", "parent_doc_number", "parent_doc_number_raw",
                "signer_authority", "signer_title", "signer_name", "esign_stamp_raw", "n_tables", "n_image_pages",
-               "n_ocr_pages", "ocr_seconds", "parser_version", "extracted_at"),
+               "n_ocr_pages", "ocr_seconds", "parser_version", "extraction_settings", "extracted_at"),
         primary_key=("doc_sha256",),
         required=("source", "file_name", "size_bytes", "page_count", "parser_version", "extracted_at"),
     ),

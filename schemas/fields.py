@@ -18,6 +18,9 @@ FIELDS: dict[str, Field] = {f.name: f for f in [
     F("file_name", "string", "File name of the PDF."),
     F("parser_version", "string", "Version of the extraction/normalization code that produced the row: the parser label and "
       "the fingerprint of every file and library version that computes the frames (pipeline/core/fingerprint.py)."),
+    F("extraction_settings", "string", "The extraction settings that differ from the defaults, as JSON by dotted name "
+      "('{\"tables.grid_tol\": 6.0}'); '{}' when every default was used. Set per run (decree ingest --setting) or per "
+      "manifest entry (settings:) for a difficult producer; the frames are cached per settings."),
     F("page", "int", "1-based page number in the PDF."),
     F("pages", "list_int", "All 1-based page numbers the item spans."),
     F("page_start", "int", "First page the item appears on."),

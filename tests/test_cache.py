@@ -169,7 +169,8 @@ def test_a_changed_rule_makes_every_cached_document_a_miss(tmp_path: Path, monke
     from pipeline.sources.manifest import ManifestEntry
 
     compute = Counter({"cells": frames()["cells"]})
-    monkeypatch.setattr(run, "isolated_datasets", lambda path, source, max_pages, limits, data_dir=None: compute())
+    monkeypatch.setattr(run, "isolated_datasets",
+                        lambda path, source, max_pages, limits, data_dir=None, settings=None: compute())
     entry = ManifestEntry("doc", "doc.pdf", SHA)
     first = run.extract_entry(entry, SHA, tmp_path)
     again = run.extract_entry(entry, SHA, tmp_path)
@@ -178,3 +179,28 @@ def test_a_changed_rule_makes_every_cached_document_a_miss(tmp_path: Path, monke
     changed = run.extract_entry(entry, SHA, tmp_path)
     assert (compute.calls, changed.cached) == (2, False)
     assert_same(changed.frames, first.frames)
+
+
+def test_other_extraction_settings_are_other_frames(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A document read with overridden settings is cached apart from the defaults' frames, and the
+    settings reach the extraction; the defaults keep the key they had before settings existed."""
+    from pipeline.core import fingerprint
+    from pipeline.runs import run
+    from pipeline.sources.manifest import ManifestEntry
+
+    seen: list[object] = []
+
+    def compute(path, source, max_pages, limits, data_dir=None, settings=None):  # noqa: ANN001, ANN202
+        seen.append(settings)
+        return {"cells": frames()["cells"]}
+
+    monkeypatch.setattr(run, "isolated_datasets", compute)
+    plain = ManifestEntry("doc", "doc.pdf", SHA)
+    tuned = plain.with_settings({"tables.grid_tol": "6"})
+    assert tuned.settings == (("tables.grid_tol", 6.0),)
+    assert run.cache_key() == run.cache_key({}) == f"{run.PARSER_VERSION}-{fingerprint.code_fingerprint()}"
+    assert run.cache_key(tuned.settings_map) != run.cache_key()
+    assert run.cache_key({"tables.grid_tol": 6}) == run.cache_key({"tables.grid_tol": "6.0"})
+    results = [run.extract_entry(e, SHA, tmp_path) for e in (plain, tuned, tuned, plain)]
+    assert [r.cached for r in results] == [False, False, True, True]
+    assert seen == [{}, {"tables.grid_tol": 6.0}]

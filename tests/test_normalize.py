@@ -311,3 +311,24 @@ def test_value_and_unit_parsers_agree_with_the_corpus_truth():
 def test_truth_builder_does_not_use_pipeline_parsers():
     src = (REPO / "tools/corpus/truth.py").read_text(encoding="utf-8")
     assert "pipeline" not in "".join(line for line in src.splitlines() if line.lstrip().startswith(("import", "from")))
+
+
+def test_a_remarks_table_under_a_caption_is_a_norm_table() -> None:
+    """A caption "Ghi chú: ..." spanning a two-column table over label | value rows (the make-up
+    of the product the norm is for) is claimed (schemas/table_families.yaml, caption families):
+    every printed cell lands in a norm row, the caption heads the rows."""
+    caption = "Ghi chú: Số lượng tin trong một bản tin ngắn"
+    rows = [[C(0, 0, caption, cs=2)], [C(1, 0, "Thời lượng phát sóng"), C(1, 1, "05 phút")],
+            [C(2, 0, "Tin trong nước"), C(2, 1, "5")]]
+    t = table(rows, 2)
+    lay = classify_table(t)
+    assert (lay.family, lay.dataset, lay.header_rows, lay.caption) == ("captioned_values", "norm_items", 1, caption)
+    rec = normalize_document(doc([t])).norm_items
+    assert [(r["item_text"], r["value_raw"], r["group_label"]) for r in rec] == [
+        ("Thời lượng phát sóng", "05 phút", caption), ("Tin trong nước", "5", caption)]
+    assert rec[1]["value"] == Decimal("5")
+    # not every spanning first row is a caption: a title over two columns is not claimed by it
+    other = classify_table(table([[C(0, 0, "Danh sách", cs=2)], [C(1, 0, "a"), C(1, 1, "b")]], 2))
+    assert other.family is None
+    three = classify_table(table([[C(0, 0, caption, cs=3)], [C(1, 0, "a"), C(1, 1, "b"), C(1, 2, "c")]], 3))
+    assert three.family is None

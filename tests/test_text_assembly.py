@@ -153,7 +153,7 @@ def test_settings_are_validated_and_overridable():
     s = ExtractionSettings.resolve({"column_gap_em": 4.0})
     assert s.column_gap_em == 4.0 and s.line_overlap == ExtractionSettings().line_overlap
     assert ExtractionSettings.resolve(None) == ExtractionSettings()
-    with pytest.raises(ValueError, match="unknown extraction setting.*colum_gap"):
+    with pytest.raises(ValueError, match="unknown setting .colum_gap.; did you mean column_gap_em"):
         ExtractionSettings.resolve({"colum_gap": 4.0})
     with pytest.raises(ValueError, match="line_overlap"):
         ExtractionSettings(line_overlap=1.5)

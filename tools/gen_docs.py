@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -54,7 +55,64 @@ def cli_reference() -> str:
     for name in sorted(group.commands):  # type: ignore[attr-defined]
         res = runner.invoke(app, [name, "--help"], env={"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"})
         out += ["", f"## decree {name}", "", "```text", res.output.rstrip(), "```"]
+    out += ["", settings_reference()]
     return "\n".join(out) + "\n"
+
+
+def _field_docs(cls: type) -> dict[str, str]:
+    """A settings class's field descriptions from its source: the docstring under a field, or
+    the comment on its line."""
+    import ast
+    import inspect
+    import textwrap
+
+    src = textwrap.dedent(inspect.getsource(cls))
+    lines = src.splitlines()
+    body = ast.parse(src).body[0].body  # type: ignore[attr-defined]
+    docs: dict[str, str] = {}
+    for i, node in enumerate(body):
+        if not (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)):
+            continue
+        nxt = body[i + 1] if i + 1 < len(body) else None
+        if isinstance(nxt, ast.Expr) and isinstance(nxt.value, ast.Constant) and isinstance(nxt.value.value, str):
+            docs[node.target.id] = " ".join(nxt.value.value.split())
+        elif "#" in lines[node.lineno - 1]:
+            docs[node.target.id] = lines[node.lineno - 1].split("#", 1)[1].strip()
+    described = re.split(r"\n\s*(\w+): ", "\n" + (cls.__doc__ or ""))  # "name: meaning" in the class docstring
+    for name, text in zip(described[1::2], described[2::2], strict=False):
+        docs.setdefault(name, " ".join(text.split()))
+    return docs
+
+
+def settings_reference() -> str:
+    """Every extraction setting by dotted name, its default and meaning (``extractors.settings``)."""
+    import dataclasses
+
+    from extractors.settings import ExtractionSettings
+
+    rows: list[str] = []
+
+    def walk(obj: object, prefix: str) -> None:
+        docs = _field_docs(type(obj))
+        for f in dataclasses.fields(obj):  # type: ignore[arg-type]
+            value = getattr(obj, f.name)
+            if dataclasses.is_dataclass(value):
+                walk(value, f"{prefix}{f.name}.")
+            else:
+                doc = docs.get(f.name, "").replace("|", "\\|")
+                rows.append(f"| `{prefix}{f.name}` | `{value!r}` | {doc} |")
+
+    walk(ExtractionSettings(), "")
+    return "\n".join([
+        "## Extraction settings", "",
+        "Tolerances of every reader, one frozen tree (`extractors/settings.py`), overridable by dotted name for "
+        "a difficult producer: `decree ingest --setting NAME=VALUE` (every document of the run, repeatable), a "
+        "manifest entry's `settings:` mapping (that document), `decree extract --setting`. The command line wins "
+        "over the manifest. An unknown name, a value of the wrong type or out of bounds stops the command before "
+        "any work (exit 2). The settings that differ from the defaults are recorded in "
+        "`documents.extraction_settings` and are part of the cache key. Units: pt = PDF points, em = the font "
+        "size of the text concerned, share = a fraction.", "",
+        "| name | default | meaning |", "|---|---|---|", *rows])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -93,6 +93,8 @@ def samples(
 def extract(
     pdf: Path = typer.Argument(..., exists=True, dir_okay=False, help="The PDF to read."),
     cells: bool = typer.Option(False, "--cells", help="Also print every table's header row."),
+    setting: list[str] = typer.Option([], "--setting", metavar="NAME=VALUE",
+                                      help="Override an extraction tolerance (as decree ingest --setting; repeatable)."),
 ) -> None:
     """Print a readable outline of one PDF: metadata, heading tree with table sizes, page kinds.
 
@@ -101,7 +103,7 @@ def extract(
     from extractors.document import extract_document
 
     with _errors():
-        doc = extract_document(pdf)
+        doc = extract_document(pdf, settings=_settings(setting))
     m = doc.meta
     typer.echo(f"{doc.file_name}  sha256 {doc.sha256[:16]}  {doc.page_count} pages")
     typer.echo(f"  number: {m.doc_number or '-'}   type: {m.doc_type or '-'}   issuer: {m.issuer or '-'}")
@@ -172,6 +174,10 @@ def ingest(
     dask_address: str | None = typer.Option(None, "--dask-address", help="Run extraction on this Dask cluster."),
     prefect: bool = typer.Option(True, "--prefect/--no-prefect",
                                  help="Run as the Prefect ingest flow (artifacts, retries) or as plain processes."),
+    setting: list[str] = typer.Option([], "--setting", metavar="NAME=VALUE",
+                                      help="Override an extraction tolerance for every document, by dotted name "
+                                           "(tables.grid_tol=6, column_gap_em=4; repeatable; wins over a manifest "
+                                           "entry's settings:). Names: docs/cli.md#extraction-settings."),
 ) -> None:
     """Fetch, extract, normalize and publish documents as one run; rejected documents are listed
     with their reason and the others are published.
@@ -179,29 +185,39 @@ def ingest(
     Exit codes: 0 all published, 1 some documents rejected (the others published), 2 bad input (no
     manifest, bad entry), 3 the run failed and nothing was published (see decree --help).
 
-    Examples: decree ingest data/samples/manifest.yaml ;  decree ingest some.pdf https://host/doc.pdf
+    Examples: decree ingest data/samples/manifest.yaml ;  decree ingest some.pdf https://host/doc.pdf ;
+    decree ingest hard.pdf --setting tables.grid_tol=6
     """
     # this machine may have no internet: Prefect's telemetry would only log failures
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     with _errors():
+        settings = _settings(setting)  # checked before any work: a bad name is a usage error
         if prefect:
             from flows.ingest import run_ingest
 
-            outcome = run_ingest(sources, data_dir, dask_address=dask_address, workers=workers)
+            outcome = run_ingest(sources, data_dir, dask_address=dask_address, workers=workers, settings=settings)
         else:
-            outcome = _ingest_plain(sources, data_dir, workers)
+            outcome = _ingest_plain(sources, data_dir, workers, settings)
     _report(outcome, data_dir, prefect)
     if outcome.rejected:
         raise typer.Exit(ExitCode.REJECTS)
 
 
-def _ingest_plain(sources: list[str], data_dir: Path, workers: int):  # noqa: ANN202 - RunOutcome
+def _settings(assignments: list[str]) -> dict | None:
+    """``--setting NAME=VALUE`` options → overrides, checked (names, types, bounds) and typed."""
+    from extractors.overrides import parse_assignments
+    from extractors.settings import ExtractionSettings
+
+    return ExtractionSettings.check(parse_assignments(assignments)) if assignments else None
+
+
+def _ingest_plain(sources: list[str], data_dir: Path, workers: int, settings: dict | None = None):  # noqa: ANN202
     """The same run without Prefect: worker processes and a progress bar."""
     from concurrent.futures import ProcessPoolExecutor
 
     from pipeline.runs.run import new_run_id, process_entry, publish_results, resolve_entries
 
-    entries = resolve_entries(sources)
+    entries = resolve_entries(sources, settings=settings)
     run_id = new_run_id()
     results = []
     with typer.progressbar(length=len(entries), label="documents", file=sys.stderr) as bar:

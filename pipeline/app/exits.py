@@ -10,6 +10,7 @@ from pipeline.core.errors import (
     ConsolidationError,
     DatasetNotPublished,
     InvalidAsOfDate,
+    InvalidSetting,
     ManifestError,
     PipelineError,
     PublishError,
@@ -33,8 +34,8 @@ MEANING: dict[ExitCode, str] = {
     ExitCode.OK: "success (a run: every document published)",
     ExitCode.REJECTS: "finished, but some documents were rejected: the others are published, the rejected "
                       "ones are listed with their reason (rejects dataset); `extract`: the PDF cannot be read",
-    ExitCode.USAGE: "usage error: bad option or argument, invalid manifest or source, unknown dataset or "
-                    "column, unreadable date; nothing was done",
+    ExitCode.USAGE: "usage error: bad option or argument, invalid manifest or source, unknown or invalid "
+                    "extraction setting, unknown dataset or column, unreadable date; nothing was done",
     ExitCode.RUN_FAILED: "the run failed and NOTHING was published (any table it had committed was rolled back)",
     ExitCode.NOT_FOUND: "the data asked for is not there: dataset, version or run never published, "
                         "document or date without data",
@@ -46,7 +47,7 @@ MEANING: dict[ExitCode, str] = {
 
 def exit_code(exc: BaseException) -> ExitCode:
     """The exit code of a command that stopped on ``exc``."""
-    if isinstance(exc, ManifestError | InvalidAsOfDate):
+    if isinstance(exc, ManifestError | InvalidAsOfDate | InvalidSetting):
         return ExitCode.USAGE
     if isinstance(exc, DatasetNotPublished | VersionNotFound | ConsolidationError):
         return ExitCode.NOT_FOUND

@@ -53,6 +53,15 @@ class ExtractionFailed(PipelineError):
     stage = "extract"
 
 
+class InvalidSetting(PipelineError, ValueError):
+    """An extraction setting override (``decree ingest --setting NAME=VALUE``, a manifest entry's
+    ``settings:``) names no setting, has a value of the wrong type, or breaks the setting's
+    bounds. Raised before any document is read."""
+
+    code = "InvalidSetting"
+    stage = "settings"
+
+
 class FetchError(PipelineError):
     """The document could not be fetched."""
 

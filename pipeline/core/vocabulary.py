@@ -12,7 +12,8 @@ from typing import Any
 
 import yaml
 
-__all__ = ["BASIS_MARKER", "BASIS_MARKERS", "BASIS_MARKER_ANY_CASE", "HEADER_ROW_START", "HEADER_ROW_WORDS"]
+__all__ = ["BASIS_MARKER", "BASIS_MARKERS", "BASIS_MARKER_ANY_CASE", "HEADER_ROW_START", "HEADER_ROW_WORDS",
+           "provision_words"]
 
 
 @cache
@@ -30,3 +31,10 @@ BASIS_MARKER_ANY_CASE = "|".join(dict.fromkeys(re.escape(m.lower()) for m in BAS
 HEADER_ROW_WORDS: tuple[str, ...] = tuple(_load("table_families.yaml")["header_row_words"])
 # a cell text that starts like a header cell
 HEADER_ROW_START = re.compile("^(" + "|".join(re.escape(w) for w in HEADER_ROW_WORDS) + ")", re.IGNORECASE)
+
+
+def provision_words() -> dict[str, str]:
+    """Kind of provision → its name as printed in sentence case ("article" → "Điều"); patterns
+    over them: ``pipeline.core.provisions``."""
+    return {k: str(v) for k, v in _load("vocabulary.yaml")["provisions"].items()}
+

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from extractors.model import Document
+from pipeline.core.provisions import APPENDIX, ARTICLE, CLAUSE, PART, POINT, SECTION_ANY_INITIAL
 from pipeline.core.text import nfc
 from pipeline.parsing.dates import find_effective_date
 from pipeline.records.datasets import frame
@@ -30,19 +31,19 @@ __all__ = ["amendments_from_document", "effective_clause", "legal_frames", "pars
 
 _VERB = r"Sửa đổi,?\s*bổ sung|Sửa đổi|Bổ sung|Thay thế|Thay|Bãi bỏ|Đính chính"
 _VERB_RX = re.compile(rf"^\s*(?P<verb>{_VERB})\b", re.IGNORECASE)
-_MARKER_RX = re.compile(r"^\s*(?:Điều\s+\d+[a-zđ]?\s*\.|\d+\s*\.(?!\d)|[a-zđ]\s*\))\s*")
+_MARKER_RX = re.compile(rf"^\s*(?:{ARTICLE}\s+\d+[a-zđ]?\s*\.|\d+\s*\.(?!\d)|[a-zđ]\s*\))\s*")
 _QUOTED = r"[“\"]([^”\"]+)[”\"]"
 _ROMAN_OR_NUM = r"(?:[IVXLC]+|\d+)"
 
 # components of a target path, in hierarchy order: (name, pattern, format)
 _COMPONENTS: list[tuple[str, re.Pattern[str], str]] = [
-    ("article", re.compile(r"\bĐiều\s+(\d+[a-zđ]?)\b"), "Điều{}"),
-    ("clause", re.compile(r"\bkhoản\s+(\d+[a-zđ]?)\b", re.IGNORECASE), "khoản{}"),
-    ("point", re.compile(r"\bđiểm\s+([a-zđ])\b", re.IGNORECASE), "điểm{}"),
-    ("appendix", re.compile(rf"\bPhụ lục\s+({_ROMAN_OR_NUM})\b", re.IGNORECASE), "PL-{}"),
-    ("part", re.compile(r"\bPhần\s+([A-ZĐ]|[IVX]+)\b"), "{}"),
+    ("article", re.compile(rf"\b{ARTICLE}\s+(\d+[a-zđ]?)\b"), "Điều{}"),
+    ("clause", re.compile(rf"\b{CLAUSE}\s+(\d+[a-zđ]?)\b", re.IGNORECASE), "khoản{}"),
+    ("point", re.compile(rf"\b{POINT}\s+([a-zđ])\b", re.IGNORECASE), "điểm{}"),
+    ("appendix", re.compile(rf"\b{APPENDIX}\s+({_ROMAN_OR_NUM})\b", re.IGNORECASE), "PL-{}"),
+    ("part", re.compile(rf"\b{PART}\s+([A-ZĐ]|[IVX]+)\b"), "{}"),
     ("item", re.compile(r"\b(?:số thứ tự|STT|mô hình số)\s+(\d+)\b", re.IGNORECASE), "{}"),
-    ("section", re.compile(rf"\b[Mm]ục\s+({_ROMAN_OR_NUM}(?:\s*\.\s*\d+)*)"), "{}"),
+    ("section", re.compile(rf"\b{SECTION_ANY_INITIAL}\s+({_ROMAN_OR_NUM}(?:\s*\.\s*\d+)*)"), "{}"),
 ]
 
 
@@ -197,7 +198,7 @@ def parse_amendment_clause(text: str, amending_number: str | None = None, defaul
     if not comps and op in ("replace", "insert", "amend") and not target_title and not new_label \
             and "như sau" in rest[:1200].lower() and target_ref is not None:
         return None
-    if op == "insert" and new_label and re.fullmatch(r"một số (?:điều|nội dung).*", new_label, re.IGNORECASE):
+    if op == "insert" and new_label and re.fullmatch(rf"một số (?:{ARTICLE}|nội dung).*", new_label, re.IGNORECASE):
         return None
     if target_ref is None and not comps and not target_title and not new_label and not re.search(_QUOTED, header):
         return None  # names no document, provision or wording: an article title ("Sửa đổi, bổ sung Điều lệ")
@@ -252,12 +253,12 @@ def _source_label_from(comps: dict[str, str]) -> str:
 # ---------------------------------------------------------------------------------------------
 # documents
 # ---------------------------------------------------------------------------------------------
-_ARTICLE_RX = re.compile(r"^\s*Điều\s+(\d+)\s*\.")
+_ARTICLE_RX = re.compile(rf"^\s*{ARTICLE}\s+(\d+)\s*\.")
 _CLAUSE_RX = re.compile(rf"^\s*(?:(?P<item>\d+)\s*\.(?!\d)|(?P<point>[a-zđ])\s*\))\s*(?:{_VERB})\b", re.IGNORECASE)
-_ARTICLE_OP_RX = re.compile(rf"^\s*Điều\s+(?P<article>\d+)\s*\.\s*(?:{_VERB})\b", re.IGNORECASE)
+_ARTICLE_OP_RX = re.compile(rf"^\s*{ARTICLE}\s+(?P<article>\d+)\s*\.\s*(?:{_VERB})\b", re.IGNORECASE)
 _END_RX = re.compile(r"^\s*(?:Trên đây|Nơi nhận|TM\.|KT\.)")
 _SIGNATURE_RX = re.compile(r"^\s*(?:Nơi nhận|TM\.|KT\.)")  # the signature block closes the operative text
-_LINE_MARKER_RX = re.compile(r"\s*(?:Điều\s+\d+[a-zđ]?\s*\.|\d+\s*\.|[a-zđ]\s*\))\s*")
+_LINE_MARKER_RX = re.compile(rf"\s*(?:{ARTICLE}\s+\d+[a-zđ]?\s*\.|\d+\s*\.|[a-zđ]\s*\))\s*")
 
 
 @dataclass

@@ -72,7 +72,8 @@ def document_frames(doc: Document, source: str, extracted_at: datetime | None = 
         "signer_title": m.signer_title, "signer_name": m.signer_name, "esign_stamp_raw": m.esign_stamp_raw,
         "n_tables": len(doc.tables), "n_image_pages": sum(p.needs_ocr for p in doc.pages),
         "n_ocr_pages": sum(p.is_ocr for p in doc.pages), "ocr_seconds": doc.ocr_seconds,
-        "parser_version": f"{PARSER_VERSION}-{code_fingerprint()}", "extracted_at": at,
+        "parser_version": f"{PARSER_VERSION}-{code_fingerprint()}",
+        "extraction_settings": json.dumps(doc.settings, sort_keys=True, ensure_ascii=False), "extracted_at": at,
     }]
     pages = [{
         "doc_sha256": doc.sha256, "page": p.page, "width_pt": p.width, "height_pt": p.height, "rotation": p.rotation,

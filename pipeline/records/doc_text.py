@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from extractors.model import Document
+from pipeline.core.provisions import ARTICLE
 from pipeline.core.text import nfc
 
 __all__ = ["BodyText", "Entity", "body_text", "cell_texts", "entities", "sentence_bounds", "squash"]
@@ -19,10 +20,10 @@ def squash(s: str) -> str:
     return " ".join(nfc(s).split())
 
 
-_BOUNDARY_BACK = re.compile(r"(?:[.;!?](?=\s)|\n(?=\s*(?:\(|Số\b|[-–+•]\s|\d+(?:\.\d+)*\.?\s|Điều\s+\d|[IVX]+\.\s|Căn cứ)))")
+_BOUNDARY_BACK = re.compile(rf"(?:[.;!?](?=\s)|\n(?=\s*(?:\(|Số\b|[-–+•]\s|\d+(?:\.\d+)*\.?\s|{ARTICLE}\s+\d|[IVX]+\.\s|Căn cứ)))")
 
 
-_BOUNDARY_FWD = re.compile(r"(?:[.;!?](?=\s|$)|\n(?=\s*(?:\(|Số\b|[-–+•]\s|\d+(?:\.\d+)*\.?\s|Điều\s+\d|[IVX]+\.\s|Căn cứ)))")
+_BOUNDARY_FWD = re.compile(rf"(?:[.;!?](?=\s|$)|\n(?=\s*(?:\(|Số\b|[-–+•]\s|\d+(?:\.\d+)*\.?\s|{ARTICLE}\s+\d|[IVX]+\.\s|Căn cứ)))")
 
 
 _MAX_CONTEXT = 600

@@ -82,6 +82,7 @@ class TableLayout:
     columns: tuple[Column, ...]
     header_keys: tuple[tuple[str, ...], ...]  # normalized header rows, to skip repeated headers
     problem: str | None = None
+    caption: str | None = None  # a captioned family's caption as printed (the rows' group label)
 
     def cols(self, role: str) -> list[Column]:
         return [c for c in self.columns if c.role == role]
@@ -127,7 +128,24 @@ def _columns(table: Table, grid: list[list[Any]], h: int) -> list[Column]:
     return out
 
 
+def _caption_layout(table: Table, grid: list[list[Any]]) -> TableLayout | None:
+    """A family claimed by its caption (the YAML's ``caption``/``columns``): the only header row is
+    one cell spanning every column, its text opening with a caption spelling ("Ghi chú: ...")."""
+    if table.n_rows < 2 or grid[0][0] is None or any(grid[0][c] is not grid[0][0] for c in range(table.n_cols)):
+        return None
+    caption = clean_text(grid[0][0].text)
+    for fam in config()["families"]:
+        if fam.get("caption") and len(fam["columns"]) == table.n_cols \
+                and match_phrase(norm_label(caption), fam["caption"]):
+            cols = tuple(Column(i, role, (caption,), None) for i, role in enumerate(fam["columns"]))
+            return TableLayout(table.index, fam["name"], fam.get("dataset"), fam.get("section_type"), 1, cols,
+                               ((norm_label(caption),) * table.n_cols,), caption=caption)
+    return None
+
+
 def _claims(fam: dict[str, Any], cols: list[Column]) -> bool:
+    if fam.get("caption"):
+        return False  # claimed by its caption only (_caption_layout)
     present = {c.role for c in cols if c.role}
     if not set(fam.get("requires", [])) <= present:
         return False
@@ -151,6 +169,9 @@ def classify_table(table: Table) -> TableLayout:
     """Find the header rows (the extractor's count, or up to three leading rows when it found none
     or too few) and the first family whose signature they satisfy."""
     grid = table.grid()
+    captioned = _caption_layout(table, grid)
+    if captioned is not None:
+        return captioned
     candidates: list[int] = []
     for h in [table.n_header_rows, *range(1, _MAX_HEADER_ROWS + 1)]:
         if 1 <= h <= table.n_rows and h not in candidates:

@@ -134,7 +134,7 @@ def _norm_rows(doc: Document, table: Table, lay: TableLayout, out: list[dict[str
     shapes = _row_shapes(table, lay, grid)
     product_code: str | None = None
     parent_remarks: dict[str, dict[int, str]] = {}
-    group: str | None = None
+    group: str | None = lay.caption  # a captioned table's caption heads its rows
     period_blocks: list[int] = []
     instrument = instrument_of(doc)
     provision = (slug(ctx.article.number or "").upper() if ctx.article else "") or ("PL" if ctx.appendix else "-")

@@ -17,6 +17,7 @@ import pandera.pandas as pa
 
 from extractors.model import Document, Heading
 from pipeline.core.errors import FrameInvalid
+from pipeline.core.provisions import APPENDIX, APPENDIX_SPACED
 from pipeline.parsing.values import clean_text
 from pipeline.records.families import config, norm_label
 from pipeline.records.normalize import DomainRecords
@@ -28,7 +29,7 @@ __all__ = ["declared_counts", "found_counts", "quality_checks", "validate_frame"
 
 
 _DECL = re.compile(r"\bcó\s+(?P<n>\d{1,3})\s+(?P<what>mô hình|định mức)\b(?P<mid>[^;.”\"]{0,80}?)"
-                   r"\bPhụ\s*lục\s+(?P<pl>[IVXLC]+|\d+)\b", re.IGNORECASE)
+                   rf"\b{APPENDIX_SPACED}\s+(?P<pl>[IVXLC]+|\d+)\b", re.IGNORECASE)
 
 
 def _document_text(doc: Document) -> str:
@@ -41,7 +42,7 @@ def declared_counts(doc: Document) -> dict[str, tuple[int, str, str]]:
     units = {norm_label(k): v for k, v in config()["declared_units"].items()}
     out: dict[str, tuple[int, str, str]] = {}
     for m in _DECL.finditer(_document_text(doc)):
-        label = f"Phụ lục {m['pl'].upper()}"
+        label = f"{APPENDIX} {m['pl'].upper()}"
         out.setdefault(label, (int(m["n"]), units[norm_label(m["what"])], m.group(0)))
     return out
 

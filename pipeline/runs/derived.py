@@ -1,4 +1,5 @@
-"""The datasets a run derives across documents (the citation graph, ``norms_consolidated``),
+"""The datasets a run derives across documents (the citation graph, ``norms_consolidated``, the
+``duplicate_renderings`` quality checks of one document held in several files),
 built inside the run's own publish so that they are committed under the run's id together with
 the documents' rows, or not at all (``pipeline.store.publish.publish(derive=...)``).
 
@@ -16,8 +17,10 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.core.errors import DatasetNotPublished
+from pipeline.records.datasets import frame
 from pipeline.store.read import load
 from pipeline.versions.consolidate import derived_frames
+from pipeline.versions.duplicates import duplicate_check_rows
 from schemas import dataset
 
 # the per-document datasets the derived ones are built from
@@ -54,6 +57,30 @@ def deriver(frames: Mapping[str, pd.DataFrame], hashes: Iterable[str],
     hashes = sorted(set(hashes))
 
     def derive() -> dict[str, pd.DataFrame]:
-        return derived_frames({n: staged(n, frames, hashes, data_dir) for n in DERIVED_INPUTS})
+        inputs = {n: staged(n, frames, hashes, data_dir) for n in DERIVED_INPUTS}
+        out = derived_frames(inputs)
+        checks = duplicate_checks(frames, inputs, hashes)
+        if checks is not None:
+            out["quality_checks"] = checks
+        return out
 
     return derive
+
+
+def duplicate_checks(frames: Mapping[str, pd.DataFrame], inputs: Mapping[str, pd.DataFrame | None],
+                     hashes: Iterable[str]) -> pd.DataFrame | None:
+    """The run's ``quality_checks`` with a ``duplicate_renderings`` row for each of its files that
+    holds a document another file (of this run or a published one) holds too; None when there is
+    no such file (the run's own rows are published as they are)."""
+    docs, norms = inputs.get("documents"), inputs.get("norm_items")
+    if docs is None:
+        return None
+    if norms is None:
+        norms = pd.DataFrame(columns=["doc_sha256", "item_text", "value_raw", "unit"])
+    rows = duplicate_check_rows(docs, norms, hashes)
+    if not rows:
+        return None
+    own = frames.get("quality_checks")
+    new = frame("quality_checks", rows)
+    return new if own is None or own.empty else pd.concat([own, new[own.columns]], ignore_index=True)
+

@@ -23,6 +23,7 @@ unchanged document costs one hash and any change of a rule recomputes it.
 
 from __future__ import annotations
 
+import hashlib
 import time
 import uuid
 from collections.abc import Iterable, Mapping
@@ -36,6 +37,7 @@ import pandas as pd
 
 from extractors.document import DEFAULT_MAX_PAGES, PARSER_VERSION, extract_document
 from extractors.failures import describe, unwrap
+from extractors.settings import ExtractionSettings
 from pipeline.core import cache, fingerprint
 from pipeline.core.errors import ExtractionFailed, PipelineError, ResourceLimitExceeded, TooLarge
 from pipeline.records.datasets import document_frames, reject_frame
@@ -53,20 +55,25 @@ RECORD_DATASETS = ("norm_items", "plan_tasks", "budget_lines", "schedule_marks",
                    "amendments")
 
 
-def cache_key() -> str:
-    """The cache key of this code: the human parser label and the code fingerprint."""
-    return f"{PARSER_VERSION}-{fingerprint.code_fingerprint()}"
+def cache_key(settings: Mapping[str, Any] | None = None) -> str:
+    """The cache key of this code: the human parser label and the code fingerprint, and the
+    extraction settings overridden (none: the key of the defaults), so other settings → other frames."""
+    key = f"{PARSER_VERSION}-{fingerprint.code_fingerprint()}"
+    changed = ExtractionSettings.from_mapping(settings).key() if settings else "{}"
+    return key if changed == "{}" else f"{key}-settings-{hashlib.sha256(changed.encode()).hexdigest()[:16]}"
 
 
 def document_datasets(path: Path, source: str, max_pages: int = DEFAULT_MAX_PAGES,
-                      data_dir: Path | str | None = None) -> dict[str, pd.DataFrame]:
+                      data_dir: Path | str | None = None,
+                      settings: Mapping[str, Any] | None = None) -> dict[str, pd.DataFrame]:
     """Every dataset's rows for one PDF: extraction, domain records, legal references. OCR'd
-    pages are cached under ``data_dir`` (when given)."""
+    pages are cached under ``data_dir`` (when given); ``settings``: extraction settings overridden
+    by dotted name (``extractors.settings``)."""
     # imported here, not at the top: they load the spaCy pipeline, which fetching does not need
     from pipeline.records.amendments import legal_frames
     from pipeline.records.domain import domain_frames
 
-    doc = extract_document(path, max_pages=max_pages, cache_root=data_dir)
+    doc = extract_document(path, max_pages=max_pages, cache_root=data_dir, settings=settings)
     frames = document_frames(doc, source)
     frames.update(domain_frames(doc))
     for name, df in legal_frames(doc).items():  # quality_checks come from both: rows of each
@@ -91,15 +98,16 @@ def _page_count(path: Path) -> int | None:
 
 def isolated_datasets(path: Path, source: str, max_pages: int = DEFAULT_MAX_PAGES,
                       limits: ExtractionLimits = DEFAULT_LIMITS,
-                      data_dir: Path | str | None = None) -> dict[str, pd.DataFrame]:
+                      data_dir: Path | str | None = None,
+                      settings: Mapping[str, Any] | None = None) -> dict[str, pd.DataFrame]:
     """``document_datasets`` in a worker process under ``limits`` (``pipeline.runs.isolate``): a
     hang, a memory blow-up or a crashed native library ends this document with a classified error."""
     size = path.stat().st_size
     if size > limits.max_bytes:
         raise TooLarge(f"{path.name}: {size} bytes, the limit is {limits.max_bytes} (ExtractionLimits.max_bytes)")
     isolate.warm()
-    return isolate.call(document_datasets, path, source, min(max_pages, limits.max_pages), data_dir, limits=limits,
-                        count_pages=lambda: _page_count(path))
+    return isolate.call(document_datasets, path, source, min(max_pages, limits.max_pages), data_dir, settings,
+                        limits=limits, count_pages=lambda: _page_count(path))
 
 
 @dataclass
@@ -152,9 +160,12 @@ def _page_stats(pages: pd.DataFrame | None) -> dict[str, int]:
             "blank_pages": int((pages["page_kind"] == "blank").sum())}
 
 
-def resolve_entries(args: Iterable[str], cwd: Path | None = None) -> list[ManifestEntry]:
-    """Manifest files, PDF paths, folders and URLs → manifest entries."""
-    return entries_from_args([str(a) for a in args], cwd=cwd)
+def resolve_entries(args: Iterable[str], cwd: Path | None = None,
+                    settings: Mapping[str, Any] | None = None) -> list[ManifestEntry]:
+    """Manifest files, PDF paths, folders and URLs → manifest entries; ``settings`` (the command
+    line's ``--setting``) are laid over every entry's own ``settings:``."""
+    entries = entries_from_args([str(a) for a in args], cwd=cwd)
+    return [e.with_settings(settings) for e in entries] if settings else entries
 
 
 def _ocr_seconds(frames: Mapping[str, pd.DataFrame] | None) -> float:
@@ -198,10 +209,10 @@ def extract_entry(entry: ManifestEntry, sha256: str, data_dir: Path | str = "dat
     cached = False
     try:
         def compute() -> dict[str, pd.DataFrame]:
-            return isolated_datasets(path, entry.source, max_pages, limits, data_dir)
+            return isolated_datasets(path, entry.source, max_pages, limits, data_dir, entry.settings_map)
 
         if use_cache:
-            key = cache_key()
+            key = cache_key(entry.settings_map)
             hit = cache.get(CACHE_STAGE, sha256, key, data_dir)
             cached = hit is not None
             frames = hit if hit is not None else cache.cached(CACHE_STAGE, sha256, key, compute, data_dir)

@@ -2,8 +2,9 @@
 
 A manifest is a YAML file with a top-level ``documents:`` list; each entry has an ``id``, a
 ``source`` (an http/https URL or a file path, relative paths resolving against the manifest's
-folder), an optional expected ``sha256`` and optional ``hints``. Ad-hoc paths and URLs given on
-the command line become entries too (:func:`entries_from_args`).
+folder), an optional expected ``sha256``, optional ``hints`` and optional ``settings`` (extraction
+settings overridden for this document by dotted name, ``extractors.settings``). Ad-hoc paths and
+URLs given on the command line become entries too (:func:`entries_from_args`).
 
 Parsing is pure (:func:`parse_manifest` takes the already-loaded YAML data); only
 :func:`load_manifest` and :func:`entries_from_args` touch the file system. Every problem is a
@@ -14,17 +15,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 import yaml
 
-from pipeline.core.errors import ManifestError
+from extractors.settings import ExtractionSettings
+from pipeline.core.errors import InvalidSetting, ManifestError
 
 TOP_LEVEL_KEYS = frozenset({"description", "documents"})
-ENTRY_KEYS = frozenset({"id", "source", "sha256", "hints"})
+ENTRY_KEYS = frozenset({"id", "source", "sha256", "hints", "settings"})
 HINT_KEYS = frozenset({"province", "doc_type", "producer_style"})
 HINT_ALIASES = {"document_type": "doc_type"}
 MANIFEST_SUFFIXES = (".yaml", ".yml")
@@ -56,6 +60,17 @@ class ManifestEntry:
     source: str
     sha256: str | None = None
     hints: Hints = field(default_factory=Hints)
+    # extraction settings overridden for this document: (dotted name, value) pairs, checked and typed
+    settings: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def settings_map(self) -> dict[str, Any]:
+        return dict(self.settings)
+
+    def with_settings(self, overrides: Mapping[str, Any]) -> ManifestEntry:
+        """This entry with ``overrides`` (checked, typed) laid over its own settings."""
+        merged = {**self.settings_map, **ExtractionSettings.check(overrides)}
+        return replace(self, settings=tuple(sorted(merged.items())))
 
     @property
     def is_url(self) -> bool:
@@ -159,7 +174,21 @@ def parse_entry(raw: object, base_dir: Path, manifest: str | None = None, positi
         if not isinstance(sha, str) or not _SHA256.match(sha):
             raise ManifestError(f"'sha256' must be 64 hexadecimal digits, got {sha!r}", manifest, where)
         sha = sha.lower()
-    return ManifestEntry(doc_id, source, sha, _hints(raw.get("hints"), manifest, where))
+    return ManifestEntry(doc_id, source, sha, _hints(raw.get("hints"), manifest, where),
+                         _settings(raw.get("settings"), manifest, where))
+
+
+def _settings(raw: object, manifest: str | None, entry: str | int | None) -> tuple[tuple[str, Any], ...]:
+    """An entry's ``settings:`` mapping (dotted name → value), checked against the settings tree."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        raise ManifestError(f"'settings' must be a mapping of setting name to value, got {type(raw).__name__}",
+                            manifest, entry)
+    try:
+        return tuple(sorted(ExtractionSettings.check(raw).items()))
+    except InvalidSetting as exc:
+        raise ManifestError(f"'settings': {exc}", manifest, entry) from None
 
 
 def parse_manifest(data: object, base_dir: Path, origin: str | None = None) -> Manifest:
@@ -280,5 +309,5 @@ def entries_from_args(args: list[str], cwd: Path | None = None) -> list[Manifest
             doc_id = f"{entry.id}-{n}"
         sources.add(entry.source)
         ids.add(doc_id)
-        entries.append(entry if doc_id == entry.id else ManifestEntry(doc_id, entry.source, entry.sha256, entry.hints))
+        entries.append(entry if doc_id == entry.id else replace(entry, id=doc_id))
     return entries

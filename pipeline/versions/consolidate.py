@@ -34,6 +34,7 @@ import pandas as pd
 
 from pipeline.core.errors import ConsolidationError, DatasetNotPublished
 from pipeline.core.missing import none_if_missing
+from pipeline.core.provisions import APPENDIX_LABEL, SECTION_LOOSE
 from pipeline.records.citations import citation_graph
 from pipeline.records.datasets import frame
 from pipeline.store.publish import publish
@@ -44,7 +45,7 @@ from pipeline.versions.duplicates import content_differences, rendering_groups
 __all__ = ["build", "consolidate", "load_inputs", "publish_consolidated"]
 
 _SUPERSEDING = ("replace", "repeal", "amend", "correct")
-_NO_APPENDIX = re.compile(r"(?i)^\s*ph[uụ]\s*l[uụ]c\s+([IVXLC]+|\d+)\b")
+_NO_APPENDIX = APPENDIX_LABEL
 
 
 def _as_list(x: Any) -> list[str]:
@@ -66,7 +67,7 @@ def _compact_label(label: str | None) -> str | None:
     """'Điều 3a' → 'Điều3a'; 'Mục 7.6' → '7.6'."""
     if not label:
         return None
-    s = re.sub(r"(?i)^\s*m[uụ]c\s+", "", label.strip())
+    s = re.sub(rf"(?i)^\s*{SECTION_LOOSE}\s+", "", label.strip())
     return re.sub(r"\s+", "", s).rstrip(".")
 
 

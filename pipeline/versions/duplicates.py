@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["content_differences", "document_key", "duplicate_checks", "rendering_groups"]
+__all__ = ["content_differences", "document_key", "duplicate_check_rows", "duplicate_checks", "rendering_groups"]
 
 
 def _norm(x: Any) -> str:
@@ -73,3 +73,27 @@ def duplicate_checks(documents: pd.DataFrame, norm_items: pd.DataFrame) -> list[
                               + ("their norm rows agree" if not bad else
                                  "; ".join(f"{s[:12]} differs from {shas[0][:12]} in {n} rows" for s, n in bad.items()))})
     return out
+
+
+def duplicate_check_rows(documents: pd.DataFrame, norm_items: pd.DataFrame, shas: Any) -> list[dict[str, Any]]:
+    """``quality_checks`` rows (``duplicate_renderings``) for the files ``shas`` (a run's documents)
+    that hold a document another file holds too: one row per such file, passed when its norm rows
+    agree with every other rendering's, the detail naming the other files and how many rows differ.
+    A file of an earlier run gets no row here (its rows are that run's)."""
+    wanted = set(shas)
+    names = {r.doc_sha256: getattr(r, "file_name", None) or r.doc_sha256[:12] for r in documents.itertuples(index=False)}
+    out = []
+    for key, group in rendering_groups(documents).items():
+        if len(group) < 2:
+            continue
+        for sha in (s for s in group if s in wanted):
+            diffs = {o: content_differences(norm_items, sha, o) for o in group if o != sha}
+            bad = {o: n for o, n in diffs.items() if n}
+            others = ", ".join(f"{names[o]} ({o[:12]})" for o in diffs)
+            out.append({"doc_sha256": sha, "check_name": "duplicate_renderings", "check_scope": key,
+                        "expected": "0", "actual": str(sum(bad.values())), "passed": not bad, "severity": "warning",
+                        "detail": f"the same document (number, issuer, signing date) is also held by {others}; "
+                                  + ("their norm rows agree" if not bad else "their norm rows disagree: "
+                                     + "; ".join(f"{n} rows differ from {names[o]}" for o, n in bad.items()))})
+    return out
+

@@ -15,6 +15,7 @@ import pandas as pd
 
 from pipeline.core.errors import ConsolidationError
 from pipeline.core.missing import none_if_missing
+from pipeline.core.provisions import APPENDIX_LOOSE
 from pipeline.core.text import nfc
 from pipeline.versions.asof import in_force, parse_as_of
 
@@ -203,7 +204,7 @@ class Model:
 
 def _model_label(r: Any) -> str:
     doc = none_if_missing(r.doc_number) or r.doc_sha256[:12]
-    pl = re.sub(r"(?i)^ph[uụ]\s*l[uụ]c\s+", "PL-", r.appendix) if none_if_missing(r.appendix) else None
+    pl = re.sub(rf"(?i)^{APPENDIX_LOOSE}\s+", "PL-", r.appendix) if none_if_missing(r.appendix) else None
     if pl:
         return f"{doc} {pl} {r.part + '.' if none_if_missing(r.part) else ''}{none_if_missing(r.model_no) or ''}".strip()
     clause = (none_if_missing(r.introduced_by_clause) or "").split("/")[-1]  # null model_no: an inline section (7.6)
