@@ -62,7 +62,7 @@ class PeakRss:
 @pytest.fixture(scope="module")
 def hostile_run(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     root = tmp_path_factory.mktemp("hostile")
-    written = hostile.write(root / "in")
+    written = hostile.write(root / "in", canary=root / "canary" / "hostile-pwned")
     data = root / "data"
     run_id = new_run_id()
     with PeakRss() as rss:
@@ -103,7 +103,9 @@ def test_every_case_ends_as_expected_and_the_run_publishes(hostile_run) -> None:
 
 def test_nothing_a_pdf_carries_is_run_or_extracted(hostile_run) -> None:  # noqa: ANN001
     *_, data = hostile_run
-    assert not Path("/tmp/hostile-pwned").exists()
+    canary = data.parent / "canary" / "hostile-pwned"  # what the embedded script would create
+    assert f"touch '{canary}'".encode() in (data.parent / "in" / "javascript-embedded.pdf").read_bytes()
+    assert not canary.exists()
     assert not [p for p in data.parent.rglob("*") if p.name in ("evil.sh", "pwned", "passwd")]
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import random
 import sys
+import tempfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -147,13 +148,14 @@ def undecodable_glyphs() -> bytes:
     return pdf(objs)
 
 
-def embedded_and_js() -> bytes:
+def embedded_and_js(canary: Path) -> bytes:
+    """A JavaScript open action and an embedded shell script that would create ``canary`` if run."""
     objs = page_objs()
     objs[0] = (b"<< /Type /Catalog /Pages 2 0 R /OpenAction 6 0 R /Names << /EmbeddedFiles << /Names "
                b"[(../../evil.sh) 7 0 R] >> /JavaScript << /Names [(x) 6 0 R] >> >> >>")
     objs.append(b"<< /S /JavaScript /JS (app.alert('pwned'); this.exportDataObject({cName: 'evil.sh', nLaunch: 2});) >>")
     objs.append(b"<< /Type /Filespec /F (../../evil.sh) /UF (../../evil.sh) /EF << /F 8 0 R >> >>")
-    objs.append(stream(b"#!/bin/sh\ntouch /tmp/hostile-pwned\n", b"/Type /EmbeddedFile "))
+    objs.append(stream(b"#!/bin/sh\ntouch '%s'\n" % str(canary).encode(), b"/Type /EmbeddedFile "))
     return pdf(objs)
 
 
@@ -170,7 +172,10 @@ def _rand(n: int, seed: int) -> bytes:
 GOOD = simple()
 
 
-def cases() -> list[Case]:
+def cases(canary: Path | None = None) -> list[Case]:
+    """The cases; ``canary`` is the file the embedded script would create if anything ran it
+    (default: ``hostile-pwned`` in the system's temporary directory; the test passes its own)."""
+    canary = Path(tempfile.gettempdir()) / "hostile-pwned" if canary is None else canary
     good = GOOD
     html = b"<!DOCTYPE html><html><head><title>404 Not Found</title></head><body>Not found</body></html>\n"
     cut = lambda frac: good[: int(len(good) * frac)]  # noqa: E731
@@ -222,7 +227,8 @@ def cases() -> list[Case]:
              lambda: simple().replace(stream(TEXT), stream(_rand(300, 4), b"/Filter /FlateDecode ")), EITHER),
         Case("wrong stream /Length", "length-wrong.pdf",
              lambda: simple().replace(stream(TEXT), stream(TEXT, length=5)), EITHER),
-        Case("JavaScript and an embedded file (not run, not extracted)", "javascript-embedded.pdf", embedded_and_js,
+        Case("JavaScript and an embedded file (not run, not extracted)", "javascript-embedded.pdf",
+             lambda: embedded_and_js(canary),
              PUBLISHED),
         Case("launch action", "launch.pdf", launch_action, PUBLISHED),
         Case("image-only page", "scan.pdf", image_only, PUBLISHED),
@@ -258,11 +264,12 @@ def cases() -> list[Case]:
     return c
 
 
-def write(out: Path) -> list[tuple[Case, Path]]:
-    """Write every case into ``out`` (created); returns (case, path) pairs."""
+def write(out: Path, canary: Path | None = None) -> list[tuple[Case, Path]]:
+    """Write every case into ``out`` (created); returns (case, path) pairs. ``canary``: see ``cases``
+    (default: ``out/hostile-pwned``, so that nothing outside ``out`` is named)."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for case in cases():
+    for case in cases(out / "hostile-pwned" if canary is None else canary):
         path = out / case.file_name
         path.write_bytes(case.make())
         written.append((case, path))
