@@ -35,8 +35,10 @@ class ExtractionLimits:
     - ``max_bytes``: larger files are rejected before any parsing (default 200 MiB).
     - ``max_pages``: more pages are rejected when the document is opened (default 2000).
     - ``seconds_per_page`` and ``seconds_per_document``: the worker is killed after
-      ``min(seconds_per_document, seconds_base + seconds_per_page × pages)`` (defaults 20 s a page,
-      a base of 30 s, 900 s at most), pages being the document's page count as declared.
+      ``min(seconds_per_document, seconds_base + seconds_per_page × pages)`` (defaults 60 s a page,
+      a base of 30 s, 1800 s at most), pages being the document's page count as declared. Sized
+      for scans: OCR took 18 s a page (wall, two pool processes) on a 2-core machine shared by other
+      jobs, and a 15-page scan was killed at the former 20 s a page; a hang is still stopped.
     - ``memory_mb``: the growth of the worker's resident memory over what it inherited, plus the
       private memory of the processes it starts (the OCR page pool), polled every
       ``poll_seconds``; above it the worker and its processes are killed (default 700 MB). Its address space is
@@ -47,9 +49,9 @@ class ExtractionLimits:
 
     max_bytes: int = 200 * 1024 * 1024
     max_pages: int = 2000
-    seconds_per_page: float = 20.0
+    seconds_per_page: float = 60.0
     seconds_base: float = 30.0
-    seconds_per_document: float = 900.0
+    seconds_per_document: float = 1800.0
     memory_mb: int = 700
     address_space_headroom_mb: int = 1536
     poll_seconds: float = 0.05
