@@ -79,8 +79,30 @@ def test_the_pools_memory_counts_against_the_worker_limit_and_the_pool_dies_with
 
 
 def test_a_worker_killed_at_its_time_limit_takes_its_pool_with_it(tmp_path: Path) -> None:
+    # a pool that waits without computing: the wall-clock backstop (here 1 × the budget) ends it
     pid_file = tmp_path / "pool.pid"
-    limits = ExtractionLimits(seconds_base=3, seconds_per_page=1, seconds_per_document=3)
-    with pytest.raises(ResourceLimitExceeded, match="time limit"):
+    limits = ExtractionLimits(seconds_base=3, seconds_per_page=1, seconds_per_document=3, wall_factor=1)
+    with pytest.raises(ResourceLimitExceeded, match="wall-clock"):
         isolate.call(pool_sleeping, str(pid_file), limits=limits)
     assert _gone(int(pid_file.read_text()))
+
+
+def _spin(seconds: float) -> int:
+    n, end = 0, time.process_time() + seconds
+    while time.process_time() < end:
+        n += 1
+    return n
+
+
+def pool_spinning(seconds: float) -> list[int]:
+    with ProcessPoolExecutor(max_workers=2, mp_context=mp.get_context("fork")) as pool:
+        return list(pool.map(_spin, [seconds, seconds]))
+
+
+def test_the_time_limit_counts_the_cpu_of_the_worker_and_its_pool() -> None:
+    # a loop (as in a PDF library on a cyclic document) burns CPU: the limit counts CPU seconds of
+    # the whole tree, so a slow machine does not kill a legitimate document, a loop is still ended
+    limits = ExtractionLimits(seconds_base=2, seconds_per_page=1, seconds_per_document=2, wall_factor=1000)
+    with pytest.raises(ResourceLimitExceeded, match="s of CPU exceeded"):
+        isolate.call(pool_spinning, 3600.0, limits=limits)
+    assert isolate.call(pool_spinning, 0.2, limits=limits)  # 0.4 s of CPU in all: within the limit

@@ -34,11 +34,15 @@ class ExtractionLimits:
 
     - ``max_bytes``: larger files are rejected before any parsing (default 200 MiB).
     - ``max_pages``: more pages are rejected when the document is opened (default 2000).
-    - ``seconds_per_page`` and ``seconds_per_document``: the worker is killed after
-      ``min(seconds_per_document, seconds_base + seconds_per_page × pages)`` (defaults 60 s a page,
-      a base of 30 s, 1800 s at most), pages being the document's page count as declared. Sized
-      for scans: OCR took 18 s a page (wall, two pool processes) on a 2-core machine shared by other
-      jobs, and a 15-page scan was killed at the former 20 s a page; a hang is still stopped.
+    - ``seconds_per_page`` and ``seconds_per_document``: the worker is killed when it and the
+      processes it started have used ``min(seconds_per_document, seconds_base + seconds_per_page ×
+      pages)`` seconds of CPU (defaults 60 s a page, a base of 30 s, 1800 s at most), pages being
+      the document's page count as declared; or, as a backstop for a worker that waits without
+      computing, ``wall_factor`` times that in wall-clock seconds (default 10). CPU time, not wall
+      time: on a machine shared by other jobs a legitimate document is slow in wall time only
+      (measured: with a 13 s wall limit every one-page document needing OCR was killed while eight
+      sessions shared two cores; a 15-page scan was killed at the former 20 s a page of wall time),
+      while a loop in a PDF library burns CPU and is stopped all the same.
     - ``memory_mb``: the growth of the worker's resident memory over what it inherited, plus the
       private memory of the processes it starts (the OCR page pool), polled every
       ``poll_seconds``; above it the worker and its processes are killed (default 700 MB). Its address space is
@@ -52,6 +56,7 @@ class ExtractionLimits:
     seconds_per_page: float = 60.0
     seconds_base: float = 30.0
     seconds_per_document: float = 1800.0
+    wall_factor: float = 10.0
     memory_mb: int = 700
     address_space_headroom_mb: int = 1536
     poll_seconds: float = 0.05
@@ -61,7 +66,7 @@ class ExtractionLimits:
         for name in ("max_bytes", "max_pages", "memory_mb"):
             if int(getattr(self, name)) < 1:
                 raise ValueError(f"ExtractionLimits.{name} must be at least 1, got {getattr(self, name)}")
-        for name in ("seconds_per_page", "seconds_base", "seconds_per_document", "poll_seconds"):
+        for name in ("seconds_per_page", "seconds_base", "seconds_per_document", "poll_seconds", "wall_factor"):
             if not float(getattr(self, name)) > 0:
                 raise ValueError(f"ExtractionLimits.{name} must be positive, got {getattr(self, name)}")
 
@@ -139,6 +144,20 @@ def tree_growth(pid: int, baseline: int) -> int:
     resident memory the worker inherited): its own resident growth plus its descendants' private
     memory. The OCR stage runs a process pool inside the worker: its processes count too."""
     return _rss_bytes(pid) - baseline + sum(_private_bytes(k) for k in _children(pid))
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) used by ``pid``, the children it has reaped, and every live
+    process it started (the OCR pool, Tesseract), from /proc."""
+    total = 0
+    for p in [pid, *_children(pid)]:
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += sum(int(x) for x in fields[11:15])  # utime, stime, cutime, cstime
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _kill_tree(pid: int) -> None:
@@ -238,9 +257,13 @@ def call(fn: Callable[..., Any], *args: Any, limits: ExtractionLimits = DEFAULT_
                 break
             pages = pages_box.value
             budget = limits.seconds_for(pages if pages > 0 else None)
-            if time.monotonic() - t0 > budget:
-                why = ResourceLimitExceeded(f"time limit of {budget:.0f} s exceeded"
-                                            + (f" ({pages} pages)" if pages > 0 else ""))
+            of = f" ({pages} pages)" if pages > 0 else ""
+            if tree_cpu_seconds(proc.pid) > budget:
+                why = ResourceLimitExceeded(f"time limit of {budget:.0f} s of CPU exceeded{of}")
+                break
+            if time.monotonic() - t0 > budget * limits.wall_factor:
+                why = ResourceLimitExceeded(f"time limit of {budget * limits.wall_factor:.0f} s of wall-clock time "
+                                            f"exceeded{of} (the worker waited without computing)")
                 break
             if tree_growth(proc.pid, baseline) > limits.memory_mb * 1024 * 1024:
                 why = ResourceLimitExceeded(f"memory limit of {limits.memory_mb} MB exceeded (resident memory)")
