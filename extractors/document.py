@@ -178,5 +178,6 @@ def extract_document(path: Path, max_pages: int = DEFAULT_MAX_PAGES, ocr: OcrSet
     warnings = triage_warnings([p for p in pages if not p.is_ocr])
     if n_ocr:
         warnings.append(f"{n_ocr} page(s) read by OCR from their image")
+    warnings += ocr_run.warnings() if ocr_run else []  # pages OCR could not read, and why
     return Document(sha, path.name, path.stat().st_size, len(results), meta, pages, headings,
                     tables, warnings=warnings, ocr_seconds=ocr_run.seconds if ocr_run else 0.0)
