@@ -287,7 +287,7 @@ def test_503_twice_then_success_with_retries(server: Server, tmp_path: Path) -> 
     rec = fetch_with_retries(server.entry("/flaky.pdf"), tmp_path, attempts=3, backoff=0.01, settings=SETTINGS,
                              sleep=waits.append)
     assert rec.sha256 == sha(PDF_A)
-    assert server.hits["/flaky.pdf"] == 3
+    assert server.hits["/flaky.pdf"] == 3 and waited[1:] == [0.0, 0.0]  # Prefect's own backoff only
     assert waits == [0.01, 0.02]
 
 
@@ -445,7 +445,7 @@ def test_prefect_task_retries_only_retryable_fetch_errors(server: Server, tmp_pa
         assert fetch_flow(server.entry("/flaky.pdf"), tmp_path) == sha(PDF_A)
         with pytest.raises(HttpStatusError):
             fetch_flow(server.entry("/missing.pdf"), tmp_path)
-    assert server.hits["/flaky.pdf"] == 3
+    assert server.hits["/flaky.pdf"] == 3 and waited[1:] == [0.0, 0.0]  # Prefect's own backoff only
     assert server.hits["/missing.pdf"] == 1
 
 
@@ -478,14 +478,20 @@ def test_a_redirect_to_another_scheme_is_refused(server: Server, tmp_path: Path,
 
 
 def test_the_ingest_flows_fetch_task_waits_as_long_as_retry_after_says(prefect_api: str, server: Server,
-                                                                       tmp_path: Path) -> None:
+                                                                       tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """The flow's own fetch task (flows/ingest.py), run by a real Prefect engine against a server
-    answering 429 with ``Retry-After: 2``: Prefect's backoff is set to 0.01 s, so only the server's
-    wait can separate the two requests by 2 s."""
+    answering 429 with ``Retry-After: 2``: Prefect's backoff is set to 0.01 s, so the task itself
+    waits the rest (1.99 s) before Prefect retries, and the two requests are 2 s apart."""
     from prefect import flow
     from prefect.tasks import exponential_backoff
 
+    import flows.ingest
     from flows.ingest import fetch_task
+
+    waited: list[float] = []
+    honour = flows.ingest.honour_retry_after
+    monkeypatch.setattr(flows.ingest, "honour_retry_after", lambda exc: waited.append(honour(exc)))
 
     task_ = fetch_task.with_options(retries=2, retry_delay_seconds=exponential_backoff(0.01))
 
@@ -495,9 +501,9 @@ def test_the_ingest_flows_fetch_task_waits_as_long_as_retry_after_says(prefect_a
 
     assert fetch_flow(server.entry("/limited.pdf"), str(tmp_path)) == sha(PDF_A)
     first, second = server.times["/limited.pdf"]
-    assert second - first >= 2.0
+    assert second - first >= 2.0 and waited == [pytest.approx(1.99)]
     assert fetch_flow(server.entry("/flaky.pdf"), str(tmp_path / "b")) == sha(PDF_A)  # 503 twice: no Retry-After
-    assert server.hits["/flaky.pdf"] == 3
+    assert server.hits["/flaky.pdf"] == 3 and waited[1:] == [0.0, 0.0]  # Prefect's own backoff only
 
 
 def test_a_content_length_smaller_than_the_body_is_caught_by_its_consequence(server: Server, tmp_path: Path) -> None:
