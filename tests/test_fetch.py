@@ -287,7 +287,7 @@ def test_503_twice_then_success_with_retries(server: Server, tmp_path: Path) -> 
     rec = fetch_with_retries(server.entry("/flaky.pdf"), tmp_path, attempts=3, backoff=0.01, settings=SETTINGS,
                              sleep=waits.append)
     assert rec.sha256 == sha(PDF_A)
-    assert server.hits["/flaky.pdf"] == 3 and waited[1:] == [0.0, 0.0]  # Prefect's own backoff only
+    assert server.hits["/flaky.pdf"] == 3
     assert waits == [0.01, 0.02]
 
 
@@ -445,7 +445,7 @@ def test_prefect_task_retries_only_retryable_fetch_errors(server: Server, tmp_pa
         assert fetch_flow(server.entry("/flaky.pdf"), tmp_path) == sha(PDF_A)
         with pytest.raises(HttpStatusError):
             fetch_flow(server.entry("/missing.pdf"), tmp_path)
-    assert server.hits["/flaky.pdf"] == 3 and waited[1:] == [0.0, 0.0]  # Prefect's own backoff only
+    assert server.hits["/flaky.pdf"] == 3
     assert server.hits["/missing.pdf"] == 1
 
 
