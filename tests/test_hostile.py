@@ -140,3 +140,17 @@ def test_reject_messages_name_the_source_not_the_raw_store(hostile_run) -> None:
         msg = r.reject["message"]
         assert msg.startswith(f"{r.entry_id}: "), msg
         assert r.sha256 is None or r.sha256 not in msg, msg  # extraction reads <sha256>.pdf: never shown
+
+
+def test_a_page_ocr_cannot_render_stays_unread_with_its_reason(tmp_path: Path) -> None:
+    """A page tree cycle: pdfminer reads the page, pdfium cannot load it for OCR. The document is
+    read (not failed by the renderer's exception); the page says why it was not read."""
+    from extractors.document import extract_document
+
+    case = next(c for c in hostile.cases(tmp_path / "canary") if c.file_name == "cycle-kids.pdf")
+    path = tmp_path / case.file_name
+    path.write_bytes(case.make())
+    doc = extract_document(path, cache_root=None)
+    page = doc.pages[0]
+    assert not page.is_ocr and "not read by OCR: PdfiumError" in page.triage_reason
+    assert any(w.startswith("page 1: not read by OCR") for w in doc.warnings)
