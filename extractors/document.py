@@ -128,6 +128,8 @@ def extract_document(path: Path, max_pages: int = DEFAULT_MAX_PAGES, ocr: OcrSet
             r.lines, r.fragments = got.lines, got.fragments
             r.meta_lines = list(got.lines)  # the masthead and signature readers read the OCR'd lines
             r.page.is_ocr, r.page.ocr_confidence, r.page.n_words = True, got.confidence, got.n_words
+        elif ocr_run and r.page.page in ocr_run.failed:  # left unread: the reason goes with the page
+            r.page.triage_reason = f"{r.page.triage_reason}; not read by OCR: {ocr_run.failed[r.page.page]}"
     repeated = repeated_margin_texts([(r.page.height, r.lines) for r in results], settings=settings)
     body_lines: list[Line] = []
     items: list[tuple[int, float, str, object]] = []  # (page, top, kind, obj) in reading order
@@ -180,6 +182,7 @@ def extract_document(path: Path, max_pages: int = DEFAULT_MAX_PAGES, ocr: OcrSet
     warnings = triage_warnings([p for p in pages if not p.is_ocr])
     if n_ocr:
         warnings.append(f"{n_ocr} page(s) read by OCR from their image")
+    warnings += ocr_run.warnings() if ocr_run else []  # pages OCR could not read, and why
     return Document(sha, path.name, path.stat().st_size, len(results), meta, pages, headings,
                     tables, warnings=warnings, ocr_seconds=ocr_run.seconds if ocr_run else 0.0,
                     settings=settings.overrides())

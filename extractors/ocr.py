@@ -316,6 +316,18 @@ def ocr_pdf_page(path: str, page: int, s: OcrSettings, cache_root: str | None) -
     return result
 
 
+def ocr_page_or_why(path: str, page: int, s: OcrSettings, cache_root: str | None) -> OcrPage | str:
+    """``ocr_pdf_page``, or why the page could not be OCR'd: a page the renderer cannot load (a
+    broken page tree pdfminer walked around) stays unread with its reason instead of failing the
+    whole document. Running out of memory is not caught: the worker's limit classifies it."""
+    try:
+        return ocr_pdf_page(path, page, s, cache_root)
+    except MemoryError:
+        raise
+    except Exception as exc:
+        return f"{exc.__class__.__name__}: {exc}".strip()
+
+
 def ocr_pages(path: Path | str, pages: Sequence[int], s: OcrSettings | None = None,
               cache_root: Path | str | None = None) -> OcrRun:
     """OCR the 1-based ``pages`` of the PDF at ``path``: a process pool over pages, cached."""
@@ -326,11 +338,12 @@ def ocr_pages(path: Path | str, pages: Sequence[int], s: OcrSettings | None = No
     t0 = time.perf_counter()
     root = str(cache_root) if cache_root is not None else None
     if s.workers == 1 or len(pages) == 1:
-        results = [ocr_pdf_page(str(path), p, s, root) for p in pages]
+        results = [ocr_page_or_why(str(path), p, s, root) for p in pages]
     else:
         with ProcessPoolExecutor(max_workers=min(s.workers, len(pages))) as pool:
-            results = list(pool.map(ocr_pdf_page, [str(path)] * len(pages), pages, [s] * len(pages),
+            results = list(pool.map(ocr_page_or_why, [str(path)] * len(pages), pages, [s] * len(pages),
                                     [root] * len(pages)))
-    run.pages = {r.page: r for r in results}
+    run.pages = {r.page: r for r in results if not isinstance(r, str)}
+    run.failed = {p: r for p, r in zip(pages, results, strict=True) if isinstance(r, str)}
     run.seconds = round(time.perf_counter() - t0, 3)
     return run

@@ -242,3 +242,7 @@ class OcrRun:
 
     pages: dict[int, OcrPage] = field(default_factory=dict)
     seconds: float = 0.0  # wall time of the whole OCR step (pool included)
+    failed: dict[int, str] = field(default_factory=dict)  # page → why it could not be OCR'd (left unread)
+
+    def warnings(self) -> list[str]:
+        return [f"page {p}: not read by OCR ({why})" for p, why in sorted(self.failed.items())]

@@ -4,7 +4,8 @@ Orchestration only: every task calls one function of ``pipeline.runs.run`` (or `
 
 - **fetch** runs on the flow's thread pool (I/O) with Prefect task retries and exponential backoff,
   retried only when the error is retryable (``pipeline.sources.fetch.retry_on_retryable``: timeouts,
-  broken connections, 408/425/429/5xx); a 404, a non-PDF or a checksum mismatch fails at once.
+  broken connections, 408/425/429/5xx); a 404, a non-PDF or a checksum mismatch fails at once. A
+  retry starts no earlier than the server's ``Retry-After`` asked (``honour_retry_after``).
 - **extract** (CPU-bound) runs in parallel processes: a ``ProcessPoolTaskRunner`` with
   ``workers`` processes, or an existing Dask cluster when ``dask_address`` (or
   ``$DECREE_DASK_ADDRESS``) is set; see ``flows/runners.py``.
@@ -29,7 +30,7 @@ Outside Prefect's UI, ``run_ingest(sources, data_dir)`` runs the flow and return
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +43,9 @@ from prefect.states import Completed, State
 from prefect.tasks import exponential_backoff
 
 from flows.runners import DEFAULT_WORKERS, describe, extraction_runner, fetch_runner, shared_api
+from pipeline.core.errors import is_retryable
 from pipeline.runs import run as lib
-from pipeline.sources.fetch import retry_on_retryable
+from pipeline.sources.fetch import DEFAULT_SETTINGS, FetchSettings, retry_on_retryable
 from pipeline.sources.manifest import ManifestEntry
 from pipeline.sources.rawstore import RawRecord
 from pipeline.store import release_diff
@@ -66,12 +68,44 @@ def resolve_task(sources: list[str], settings: dict[str, Any] | None = None) -> 
     return entries
 
 
+def honour_retry_after(exc: BaseException, settings: FetchSettings = DEFAULT_SETTINGS,
+                       sleep: Callable[[float], None] = time.sleep) -> float:
+    """Inside a failing fetch task run: when the server asked for a wait (``Retry-After``, capped
+    by ``FetchSettings.max_retry_after``) longer than the delay Prefect will put before the next
+    retry, wait the difference here, so that the retry starts no earlier than the server asked.
+    Prefect computes a retry's delay from the task's options only (``retry_delay_seconds``),
+    never from the exception. Nothing is waited on the last attempt or for an error that is not
+    retried. Returns the seconds waited."""
+    from prefect.context import TaskRunContext
+
+    asked = getattr(exc, "retry_after", None)
+    ctx = TaskRunContext.get()
+    if asked is None or ctx is None or not is_retryable(exc):
+        return 0.0
+    task_, attempt = ctx.task, ctx.task_run.run_count  # 1 on the first attempt
+    if attempt > task_.retries:
+        return 0.0
+    delays = task_.retry_delay_seconds or 0
+    planned = delays[min(attempt - 1, len(delays) - 1)] if isinstance(delays, Sequence) else float(delays)
+    extra = min(float(asked), settings.max_retry_after) - float(planned)
+    if extra <= 0:
+        return 0.0
+    get_run_logger().info("the server asked to retry after %g s: waiting %.1f s more than the backoff", asked, extra)
+    sleep(extra)
+    return extra
+
+
 @task(name="fetch", retries=DEFAULT_FETCH_RETRIES, retry_delay_seconds=exponential_backoff(DEFAULT_FETCH_BACKOFF),
       retry_condition_fn=retry_on_retryable, **_TASK_OPTIONS)
 def fetch_task(entry: ManifestEntry, data_dir: str) -> tuple[RawRecord, float]:
-    """The raw record and the seconds the (last) attempt took."""
+    """The raw record and the seconds the (last) attempt took. A retryable failure with a
+    ``Retry-After`` waits as the server asked before Prefect's retry (``honour_retry_after``)."""
     t0 = time.perf_counter()
-    record = lib.fetch_entry(entry, data_dir)
+    try:
+        record = lib.fetch_entry(entry, data_dir)
+    except Exception as exc:
+        honour_retry_after(exc)
+        raise
     seconds = time.perf_counter() - t0
     get_run_logger().info("fetched %s: %s (%d bytes) in %.2f s", entry.id, record.sha256[:12], record.size, seconds)
     return record, seconds

@@ -7,6 +7,7 @@ import hashlib
 import json
 import socket
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from pipeline.core.errors import (
     NotAPdf,
     SourceNotFound,
     TooLarge,
+    TruncatedDownload,
     is_retryable,
 )
 from pipeline.sources.fetch import (
@@ -57,6 +59,7 @@ def sha(data: bytes) -> str:
 class Server:
     base: str
     hits: Counter = field(default_factory=Counter)
+    times: dict[str, list[float]] = field(default_factory=dict)  # path → monotonic time of each request
     release: threading.Event = field(default_factory=threading.Event)
 
     def entry(self, path: str, doc_id: str = "doc", sha256: str | None = None) -> ManifestEntry:
@@ -80,6 +83,7 @@ def _handler(state: Server) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
             path = self.path
             state.hits[path] += 1
+            state.times.setdefault(path, []).append(time.monotonic())
             n = state.hits[path]
             if path == "/doc.pdf":
                 self._send(200, PDF_A, extra={"ETag": ETAG, "Last-Modified": LAST_MODIFIED,
@@ -139,6 +143,12 @@ def _handler(state: Server) -> type[BaseHTTPRequestHandler]:
                 self.end_headers()
                 self._write_quietly(PDF_A[: len(PDF_A) // 2] if path == "/cut.pdf" else PDF_A)
                 self.close_connection = True
+            elif path == "/length-under.pdf":  # declares 1000 bytes fewer than it sends
+                self.send_response(200)
+                self.send_header("Content-Type", "application/pdf")
+                self.send_header("Content-Length", str(len(PDF_A) - 1000))
+                self.end_headers()
+                self._write_quietly(PDF_A)
             elif path == "/to-ftp.pdf":
                 self.send_response(302)
                 self.send_header("Location", "ftp://127.0.0.1/doc.pdf")
@@ -465,3 +475,46 @@ def test_a_redirect_to_another_scheme_is_refused(server: Server, tmp_path: Path,
         fetch(server.entry(path), tmp_path, SETTINGS)
     assert not is_retryable(err.value) and "Protocol" in str(err.value)
     assert_nothing_stored(tmp_path)
+
+
+def test_the_ingest_flows_fetch_task_waits_as_long_as_retry_after_says(prefect_api: str, server: Server,
+                                                                       tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The flow's own fetch task (flows/ingest.py), run by a real Prefect engine against a server
+    answering 429 with ``Retry-After: 2``: Prefect's backoff is set to 0.01 s, so the task itself
+    waits the rest (1.99 s) before Prefect retries, and the two requests are 2 s apart."""
+    from prefect import flow
+    from prefect.tasks import exponential_backoff
+
+    import flows.ingest
+    from flows.ingest import fetch_task
+
+    waited: list[float] = []
+    honour = flows.ingest.honour_retry_after
+    monkeypatch.setattr(flows.ingest, "honour_retry_after", lambda exc: waited.append(honour(exc)))
+
+    task_ = fetch_task.with_options(retries=2, retry_delay_seconds=exponential_backoff(0.01))
+
+    @flow
+    def fetch_flow(entry: ManifestEntry, data_dir: str) -> str:
+        return task_(entry, data_dir)[0].sha256
+
+    assert fetch_flow(server.entry("/limited.pdf"), str(tmp_path)) == sha(PDF_A)
+    first, second = server.times["/limited.pdf"]
+    assert second - first >= 2.0 and waited == [pytest.approx(1.99)]
+    assert fetch_flow(server.entry("/flaky.pdf"), str(tmp_path / "b")) == sha(PDF_A)  # 503 twice: no Retry-After
+    assert server.hits["/flaky.pdf"] == 3 and waited[1:] == [0.0, 0.0]  # Prefect's own backoff only
+
+
+def test_a_content_length_smaller_than_the_body_is_caught_by_its_consequence(server: Server, tmp_path: Path) -> None:
+    """The client stops at the declared length (HTTP/1.1 framing): it cannot see the bytes beyond
+    it, but the body it got lacks the PDF's end (%%EOF), which is checked."""
+    with pytest.raises(TruncatedDownload) as err:
+        fetch(server.entry("/length-under.pdf"), tmp_path, SETTINGS)
+    assert is_retryable(err.value) and "%%EOF" in str(err.value) and str(len(PDF_A) - 1000) in str(err.value)
+    assert_nothing_stored(tmp_path)
+    # a whole document passes the same check; a local file is not held to it (extraction repairs it)
+    assert fetch(server.entry("/doc.pdf"), tmp_path, SETTINGS).size == len(PDF_A)
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(PDF_A[:-1000])
+    assert fetch(ManifestEntry("cut", str(cut)), tmp_path / "local", SETTINGS).size == len(PDF_A) - 1000

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import random
 import sys
+import tempfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +33,9 @@ class Case:
     make: Callable[[], bytes]
     expect: str          # published / rejected / either
     codes: tuple[str, ...] = READ_ERRORS  # allowed error codes when rejected
+    # a legitimate document that is slow to read (many pages, a very long line): run under the
+    # default time limits, not the tight ones the test sets for the hostile cases
+    full_time: bool = False
 
 
 # ------------------------------------------------------------------ a byte-exact PDF writer
@@ -75,10 +79,40 @@ def simple(**kw: bytes) -> bytes:
     return pdf(page_objs(**kw))
 
 
-def many_pages(n: int, content: bytes = TEXT) -> bytes:
+def single_byte_font(text: str) -> tuple[bytes, Callable[[str], bytes]]:
+    """A simple font whose encoding maps a byte to each non-ASCII letter of ``text`` (glyph names
+    ``uniXXXX``, which PDF readers map to Unicode), and the function writing a string of ``text``'s
+    letters as a PDF string: Unicode Vietnamese with a standard font, in a file written by hand."""
+    extra = sorted({ch for ch in text if ord(ch) > 126})
+    assert len(extra) <= 128
+    code = {ch: 128 + i for i, ch in enumerate(extra)}
+    names = b" ".join(b"/uni%04X" % ord(ch) for ch in extra)
+    font = (b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /FirstChar 32 /LastChar 255 /Widths [%s] "
+            b"/Encoding << /Type /Encoding /BaseEncoding /WinAnsiEncoding /Differences [128 %s] >> >>"
+            % (b" ".join([b"520"] * 224), names))
+
+    def encode(line: str) -> bytes:
+        raw = bytes(code.get(ch, ord(ch)) for ch in line)
+        return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+
+    return font, encode
+
+
+VI_LINES = ("Điều 1. Quyết định số 12 về việc ban hành định mức kinh tế kỹ thuật",
+            "trên địa bàn tỉnh; mức hỗ trợ được áp dụng từ ngày ký.")
+
+
+def vietnamese_page(lines: tuple[str, ...] = VI_LINES, size: int = 4, top: int = 180) -> tuple[bytes, bytes]:
+    """(content stream, font) of a small page of Unicode Vietnamese text at ``size`` pt."""
+    font, encode = single_byte_font("".join(lines))
+    shown = (b" 0 %d Td " % -(size + 2)).join(encode(line) + b" Tj" for line in lines)
+    return b"BT /F1 %d Tf 8 %d Td " % (size, top) + shown + b" ET", font
+
+
+def many_pages(n: int, content: bytes = TEXT, font: bytes = FONT) -> bytes:
     kids = b" ".join(b"%d 0 R" % (i + 6) for i in range(n))
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, n),
-            b"<< /Font << /F1 5 0 R >> >>", stream(content), FONT]
+            b"<< /Font << /F1 5 0 R >> >>", stream(content), font]
     objs += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Resources 3 0 R >>"] * n
     return pdf(objs)
 
@@ -147,13 +181,14 @@ def undecodable_glyphs() -> bytes:
     return pdf(objs)
 
 
-def embedded_and_js() -> bytes:
+def embedded_and_js(canary: Path) -> bytes:
+    """A JavaScript open action and an embedded shell script that would create ``canary`` if run."""
     objs = page_objs()
     objs[0] = (b"<< /Type /Catalog /Pages 2 0 R /OpenAction 6 0 R /Names << /EmbeddedFiles << /Names "
                b"[(../../evil.sh) 7 0 R] >> /JavaScript << /Names [(x) 6 0 R] >> >> >>")
     objs.append(b"<< /S /JavaScript /JS (app.alert('pwned'); this.exportDataObject({cName: 'evil.sh', nLaunch: 2});) >>")
     objs.append(b"<< /Type /Filespec /F (../../evil.sh) /UF (../../evil.sh) /EF << /F 8 0 R >> >>")
-    objs.append(stream(b"#!/bin/sh\ntouch /tmp/hostile-pwned\n", b"/Type /EmbeddedFile "))
+    objs.append(stream(b"#!/bin/sh\ntouch '%s'\n" % str(canary).encode(), b"/Type /EmbeddedFile "))
     return pdf(objs)
 
 
@@ -170,7 +205,10 @@ def _rand(n: int, seed: int) -> bytes:
 GOOD = simple()
 
 
-def cases() -> list[Case]:
+def cases(canary: Path | None = None) -> list[Case]:
+    """The cases; ``canary`` is the file the embedded script would create if anything ran it
+    (default: ``hostile-pwned`` in the system's temporary directory; the test passes its own)."""
+    canary = Path(tempfile.gettempdir()) / "hostile-pwned" if canary is None else canary
     good = GOOD
     html = b"<!DOCTYPE html><html><head><title>404 Not Found</title></head><body>Not found</body></html>\n"
     cut = lambda frac: good[: int(len(good) * frac)]  # noqa: E731
@@ -200,14 +238,15 @@ def cases() -> list[Case]:
              lambda: good.replace(b"/Kids [3 0 R]", b"/Kids [3 0 R 99 0 R]"), EITHER),
         Case("2500 pages (over the page limit)", "pages-2500.pdf", lambda: many_pages(2500), REJECTED,
              ("PageLimitExceeded", "ResourceLimitExceeded")),
-        Case("300 tiny pages", "pages-300.pdf", lambda: many_pages(300), EITHER),
+        Case("300 tiny pages (200 × 200 pt) of Vietnamese text", "pages-300.pdf",
+             lambda: many_pages(300, *vietnamese_page()), PUBLISHED, full_time=True),
         Case("huge MediaBox", "mediabox-huge.pdf", lambda: simple(media=b"[0 0 14400000 14400000]"), EITHER),
-        Case("zero MediaBox", "mediabox-zero.pdf", lambda: simple(media=b"[0 0 0 0]"), EITHER),
+        Case("zero MediaBox", "mediabox-zero.pdf", lambda: simple(media=b"[0 0 0 0]"), PUBLISHED),
         Case("inverted MediaBox", "mediabox-inverted.pdf", lambda: simple(media=b"[595 842 0 0]"), EITHER),
         Case("MediaBox not numbers", "mediabox-junk.pdf", lambda: simple(media=b"[/a (b) <<>> null]"), EITHER),
         Case("rotation 45 degrees", "rotate-45.pdf", lambda: simple(extra=b"/Rotate 45 "), EITHER),
         Case("page tree cycle (kid is its parent)", "cycle-kids.pdf",
-             lambda: good.replace(b"/Kids [3 0 R]", b"/Kids [2 0 R]"), EITHER),
+             lambda: good.replace(b"/Kids [3 0 R]", b"/Kids [2 0 R]"), PUBLISHED),
         Case("object referring to itself", "cycle-self.pdf",
              lambda: pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"2 0 R"]), EITHER),
         Case("content stream referring to itself", "cycle-contents.pdf",
@@ -222,13 +261,15 @@ def cases() -> list[Case]:
              lambda: simple().replace(stream(TEXT), stream(_rand(300, 4), b"/Filter /FlateDecode ")), EITHER),
         Case("wrong stream /Length", "length-wrong.pdf",
              lambda: simple().replace(stream(TEXT), stream(TEXT, length=5)), EITHER),
-        Case("JavaScript and an embedded file (not run, not extracted)", "javascript-embedded.pdf", embedded_and_js,
+        Case("JavaScript and an embedded file (not run, not extracted)", "javascript-embedded.pdf",
+             lambda: embedded_and_js(canary),
              PUBLISHED),
         Case("launch action", "launch.pdf", launch_action, PUBLISHED),
         Case("image-only page", "scan.pdf", image_only, PUBLISHED),
         Case("undecodable glyphs", "glyphs.pdf", undecodable_glyphs, EITHER),
         Case("100k characters on one line", "long-line.pdf",
-             lambda: simple(content=b"BT /F1 1 Tf 0 400 Td (" + b"x" * 100_000 + b") Tj ET"), EITHER),
+             lambda: simple(content=b"BT /F1 1 Tf 0 400 Td (" + b"x" * 100_000 + b") Tj ET"), PUBLISHED,
+             full_time=True),
         Case("junk bytes before %PDF (500)", "junk-500.pdf", lambda: _rand(500, 5).replace(b"%", b"_") + good, EITHER),
         Case("junk bytes before %PDF (5000)", "junk-5000.pdf", lambda: _rand(5000, 6).replace(b"%", b"_") + good,
              EITHER),
@@ -258,11 +299,12 @@ def cases() -> list[Case]:
     return c
 
 
-def write(out: Path) -> list[tuple[Case, Path]]:
-    """Write every case into ``out`` (created); returns (case, path) pairs."""
+def write(out: Path, canary: Path | None = None) -> list[tuple[Case, Path]]:
+    """Write every case into ``out`` (created); returns (case, path) pairs. ``canary``: see ``cases``
+    (default: ``out/hostile-pwned``, so that nothing outside ``out`` is named)."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for case in cases():
+    for case in cases(out / "hostile-pwned" if canary is None else canary):
         path = out / case.file_name
         path.write_bytes(case.make())
         written.append((case, path))

@@ -129,6 +129,14 @@ class FetchConnectionError(FetchError):
     retryable = True
 
 
+class TruncatedDownload(FetchConnectionError):
+    """A download that ends without the PDF's end marker: the transfer was cut short (a
+    ``Content-Length`` smaller than the body, a proxy that stopped); another attempt may be whole."""
+
+    code = "TruncatedDownload"
+    retryable = True
+
+
 class HttpStatusError(FetchError):
     """The server answered with an HTTP error status (``status``). 408, 425, 429 and 5xx
     (except 501 and 505) are worth retrying; every other status is permanent."""

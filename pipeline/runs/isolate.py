@@ -34,11 +34,18 @@ class ExtractionLimits:
 
     - ``max_bytes``: larger files are rejected before any parsing (default 200 MiB).
     - ``max_pages``: more pages are rejected when the document is opened (default 2000).
-    - ``seconds_per_page`` and ``seconds_per_document``: the worker is killed after
-      ``min(seconds_per_document, seconds_base + seconds_per_page × pages)`` (defaults 20 s a page,
-      a base of 30 s, 900 s at most), pages being the document's page count as declared.
-    - ``memory_mb``: the growth of the worker's resident memory over what it inherited, polled
-      every ``poll_seconds``; above it the worker is killed (default 700 MB). Its address space is
+    - ``seconds_per_page`` and ``seconds_per_document``: the worker is killed when it and the
+      processes it started have used ``min(seconds_per_document, seconds_base + seconds_per_page ×
+      pages)`` seconds of CPU (defaults 60 s a page, a base of 30 s, 1800 s at most), pages being
+      the document's page count as declared; or, as a backstop for a worker that waits without
+      computing, ``wall_factor`` times that in wall-clock seconds (default 10). CPU time, not wall
+      time: on a machine shared by other jobs a legitimate document is slow in wall time only
+      (measured: with a 13 s wall limit every one-page document needing OCR was killed while eight
+      sessions shared two cores; a 15-page scan was killed at the former 20 s a page of wall time),
+      while a loop in a PDF library burns CPU and is stopped all the same.
+    - ``memory_mb``: the growth of the worker's resident memory over what it inherited, plus the
+      private memory of the processes it starts (the OCR page pool), polled every
+      ``poll_seconds``; above it the worker and its processes are killed (default 700 MB). Its address space is
       capped too (RLIMIT_AS: ``memory_mb`` + ``address_space_headroom_mb`` over the inherited), so a
       single huge allocation (an inflate bomb) fails at once instead of swapping.
     - ``isolate``: False runs in the calling process (debugging), with no time or memory limit.
@@ -46,9 +53,10 @@ class ExtractionLimits:
 
     max_bytes: int = 200 * 1024 * 1024
     max_pages: int = 2000
-    seconds_per_page: float = 20.0
+    seconds_per_page: float = 60.0
     seconds_base: float = 30.0
-    seconds_per_document: float = 900.0
+    seconds_per_document: float = 1800.0
+    wall_factor: float = 10.0
     memory_mb: int = 700
     address_space_headroom_mb: int = 1536
     poll_seconds: float = 0.05
@@ -58,7 +66,7 @@ class ExtractionLimits:
         for name in ("max_bytes", "max_pages", "memory_mb"):
             if int(getattr(self, name)) < 1:
                 raise ValueError(f"ExtractionLimits.{name} must be at least 1, got {getattr(self, name)}")
-        for name in ("seconds_per_page", "seconds_base", "seconds_per_document", "poll_seconds"):
+        for name in ("seconds_per_page", "seconds_base", "seconds_per_document", "poll_seconds", "wall_factor"):
             if not float(getattr(self, name)) > 0:
                 raise ValueError(f"ExtractionLimits.{name} must be positive, got {getattr(self, name)}")
 
@@ -96,8 +104,78 @@ def _rss_bytes(pid: int) -> int:
         return 0
 
 
+def _children(pid: int) -> list[int]:
+    """Every process descended from ``pid`` (its children, theirs, ...), from /proc."""
+    out: list[int] = []
+    todo = [pid]
+    while todo:
+        parent = todo.pop()
+        try:
+            tasks = os.listdir(f"/proc/{parent}/task")
+        except OSError:
+            continue
+        for tid in tasks:
+            try:
+                with open(f"/proc/{parent}/task/{tid}/children") as f:
+                    kids = [int(x) for x in f.read().split()]
+            except (OSError, ValueError):
+                continue
+            out.extend(kids)
+            todo.extend(kids)
+    return out
+
+
+def _private_bytes(pid: int) -> int:
+    """Memory only ``pid`` holds (private clean + dirty pages): what a process forked by the worker
+    (an OCR pool process) adds; the pages it still shares with the worker are counted there."""
+    total = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                    total += int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        return 0
+    return total
+
+
+def tree_growth(pid: int, baseline: int) -> int:
+    """The memory the worker ``pid`` and every process it started hold beyond ``baseline`` (the
+    resident memory the worker inherited): its own resident growth plus its descendants' private
+    memory. The OCR stage runs a process pool inside the worker: its processes count too."""
+    return _rss_bytes(pid) - baseline + sum(_private_bytes(k) for k in _children(pid))
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) used by ``pid``, the children it has reaped, and every live
+    process it started (the OCR pool, Tesseract), from /proc."""
+    total = 0
+    for p in [pid, *_children(pid)]:
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += sum(int(x) for x in fields[11:15])  # utime, stime, cutime, cstime
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _kill_tree(pid: int) -> None:
+    """SIGKILL the worker and everything it started (OCR pool processes would outlive it)."""
+    kids = _children(pid)
+    for p in [pid, *kids]:
+        try:
+            os.kill(p, signal.SIGKILL)
+        except OSError:
+            pass
+
+
 def _child(conn: Any, pages_box: Any, fn: Callable[..., Any], args: tuple, limits: ExtractionLimits,
            count_pages: Callable[[], int | None] | None) -> None:
+    # the worker is daemonic (it must not outlive the run) but may start processes of its own (the
+    # OCR page pool): multiprocessing refuses that to a daemon, so the flag is cleared in here;
+    # ``call`` kills the worker's whole tree at a limit and reaps the worker
+    mp.current_process()._config["daemon"] = False
     # the address space may grow by the memory limit plus room for the libraries a worker maps
     # (thread stacks, lazily loaded shared objects): measured, a tighter RLIMIT_AS makes OpenBLAS
     # and pdfium crash on ordinary documents; the resident-memory poll enforces ``memory_mb``
@@ -179,18 +257,22 @@ def call(fn: Callable[..., Any], *args: Any, limits: ExtractionLimits = DEFAULT_
                 break
             pages = pages_box.value
             budget = limits.seconds_for(pages if pages > 0 else None)
-            if time.monotonic() - t0 > budget:
-                why = ResourceLimitExceeded(f"time limit of {budget:.0f} s exceeded"
-                                            + (f" ({pages} pages)" if pages > 0 else ""))
+            of = f" ({pages} pages)" if pages > 0 else ""
+            if tree_cpu_seconds(proc.pid) > budget:
+                why = ResourceLimitExceeded(f"time limit of {budget:.0f} s of CPU exceeded{of}")
                 break
-            if _rss_bytes(proc.pid) - baseline > limits.memory_mb * 1024 * 1024:
+            if time.monotonic() - t0 > budget * limits.wall_factor:
+                why = ResourceLimitExceeded(f"time limit of {budget * limits.wall_factor:.0f} s of wall-clock time "
+                                            f"exceeded{of} (the worker waited without computing)")
+                break
+            if tree_growth(proc.pid, baseline) > limits.memory_mb * 1024 * 1024:
                 why = ResourceLimitExceeded(f"memory limit of {limits.memory_mb} MB exceeded (resident memory)")
                 break
             if not proc.is_alive() and not recv.poll(0):
                 break
     finally:
         if proc.is_alive() and data is None:
-            os.kill(proc.pid, signal.SIGKILL)
+            _kill_tree(proc.pid)
         proc.join()
         recv.close()
     if why is not None:

@@ -188,12 +188,13 @@ def rejected(entry: ManifestEntry, exc: BaseException, run_id: str = "", sha256:
     """The rejected ``DocResult`` of a document whose step raised ``exc``. A classified
     ``PipelineError`` keeps its stage and code; anything else is an ``ExtractionFailed``."""
     if isinstance(unwrap(exc), MemoryError):
-        exc = ResourceLimitExceeded(f"{entry.id}: out of memory ({describe(exc)})")
+        exc = ResourceLimitExceeded(f"out of memory ({describe(exc)})")
     elif not isinstance(exc, PipelineError):
-        exc = ExtractionFailed(f"{entry.id}: {describe(exc)}")
+        exc = ExtractionFailed(describe(exc))
     times = dict(timings or {})
     return DocResult(entry.id, entry.source, sha256 or entry.sha256,
-                     reject=_reject(entry, sha256, exc.stage, exc.code, str(exc), run_id),
+                     reject=_reject(entry, sha256, exc.stage, exc.code, source_message(entry, str(exc), sha256),
+                                    run_id),
                      seconds=sum(times.values()), timings=times)
 
 
@@ -227,6 +228,15 @@ def extract_entry(entry: ManifestEntry, sha256: str, data_dir: Path | str = "dat
     stats.update(_page_stats(frames.get("pages")))
     return DocResult(entry.id, entry.source, sha256, frames=frames, cached=cached, seconds=sum(times.values()),
                      stats=stats, timings=times)
+
+
+def source_message(entry: ManifestEntry, message: str, sha256: str | None = None) -> str:
+    """A reject message that names the document as its source does (the entry id, the source's
+    file name), never as the raw store does (``<sha256>.pdf``, which extraction reads)."""
+    name = file_name_of(entry.source)
+    if sha256:
+        message = message.replace(f"{sha256}.pdf", name)
+    return message if message.startswith(f"{entry.id}: ") else f"{entry.id}: {message}"
 
 
 def file_name_of(source: str) -> str:
@@ -328,7 +338,8 @@ class RunOutcome:
 
     def reject_lines(self) -> list[str]:
         """One line per rejected document: id, stage, error code and message."""
-        return [f"{r.entry_id}: {r.reject['stage']}/{r.reject['error_code']}: {r.reject['message']}"
+        return [f"{r.entry_id}: {r.reject['stage']}/{r.reject['error_code']}: "
+                f"{r.reject['message'].removeprefix(f'{r.entry_id}: ')}"
                 for r in self.rejected if r.reject]
 
     def message(self) -> str:

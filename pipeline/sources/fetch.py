@@ -8,6 +8,12 @@ and size are computed; it is stored (:mod:`pipeline.sources.rawstore`) only when
   before reading; a body that goes on is cut off at the limit) → else :class:`TooLarge`;
 - ``%PDF-`` appears in the first 1024 bytes (an HTML error page served with status 200 is
   refused after its first kilobyte) → else :class:`NotAPdf`;
+- a download ends with the PDF end marker ``%%EOF`` in its last 1024 bytes → else
+  :class:`TruncatedDownload` (retryable). A ``Content-Length`` SMALLER than the body the server
+  sends cannot be seen by the client: HTTP/1.1 frames the message by that length (RFC 9112 §6.3),
+  so httpx/h11 end the response there and leave the rest on the connection, which is then not
+  reused; what reaches us is a body cut short, missing its cross-reference table and ``%%EOF``.
+  Local files are not held to this (extraction repairs or rejects them);
 - the sha256 equals the manifest's, when given → else :class:`ChecksumMismatch`;
 - the HTTP status is 2xx (after at most ``max_redirects`` redirects) → else
   :class:`HttpStatusError` with ``.status``.
@@ -54,6 +60,7 @@ from pipeline.core.errors import (
     NotAPdf,
     SourceNotFound,
     TooLarge,
+    TruncatedDownload,
     is_retryable,
 )
 from pipeline.core.version import __version__
@@ -63,6 +70,8 @@ from pipeline.sources.rawstore import DEFAULT_DATA_DIR, RawRecord, commit, stagi
 PDF_MAGIC = b"%PDF-"
 MAGIC_WINDOW = 1024  # the PDF header may follow a little junk; readers accept it within 1 KiB
 CHUNK = 1 << 16
+PDF_EOF = b"%%EOF"
+EOF_WINDOW = 1024  # readers look for %%EOF in the last kilobyte (PDF 1.7, Annex H.3 note 18)
 NOTABLE_HEADERS = ("content-length", "content-disposition", "content-encoding", "cache-control", "date", "expires")
 
 
@@ -75,6 +84,7 @@ class FetchSettings:
     max_bytes: int = 200 * 1024 * 1024
     max_redirects: int = 5
     max_retry_after: float = 300.0  # the longest Retry-After honoured between two attempts
+    require_eof: bool = True  # a download must end with %%EOF (in its last EOF_WINDOW bytes)
     user_agent: str = f"decree-pipeline/{__version__}"
 
     def timeout(self) -> httpx.Timeout:
@@ -100,6 +110,7 @@ class _Sink:
         self.size = 0
         self.head = b""
         self.magic_ok = False
+        self.tail = b""  # the last EOF_WINDOW bytes
 
     def write(self, chunk: bytes) -> None:
         if self.size + len(chunk) > self.max_bytes:
@@ -107,6 +118,7 @@ class _Sink:
         self.size += len(chunk)
         self.hash.update(chunk)
         self.out.write(chunk)
+        self.tail = (self.tail + chunk)[-EOF_WINDOW:]
         if not self.magic_ok:
             self.head = (self.head + chunk)[:MAGIC_WINDOW]
             if PDF_MAGIC in self.head:
@@ -150,6 +162,11 @@ def _fetch_url(entry: ManifestEntry, data_dir: Path | str, settings: FetchSettin
                 for chunk in resp.iter_bytes(CHUNK):
                     sink.write(chunk)
                 digest = sink.finish()
+                if settings.require_eof and PDF_EOF not in sink.tail:
+                    raise TruncatedDownload(
+                        f"{entry.id}: the download ends without the PDF end marker %%EOF ({sink.size} bytes"
+                        f"{', Content-Length ' + declared if declared else ''}): the transfer was cut short, or the "
+                        f"server declared a Content-Length smaller than the document ({entry.source})")
                 headers = {k: resp.headers[k] for k in NOTABLE_HEADERS if k in resp.headers}
                 record = RawRecord(
                     sha256=digest, size=sink.size, source=entry.source, manifest_id=entry.id, fetched_at=_now(),
