@@ -43,9 +43,10 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from bench.corpus import default_real
+
 REPO = Path(__file__).resolve().parent.parent
-REAL = next((p for p in (REPO.parent / "shared" / "real", REPO.parent.parent / "shared" / "real") if p.exists()),
-            REPO.parent / "shared" / "real")
+REAL = default_real()
 GOLDEN = REPO / "tests" / "golden" / "real"
 SECTIONS = ("text", "meta", "tables", "refs", "legacy", "ocr")
 
