@@ -362,6 +362,8 @@ NAMED_LAWS_MORE = [
      [("Luật an toàn, vệ sinh lao động", date(2015, 6, 25), "ngày 25 tháng 6 năm 2015")]),
     ("1. Luật Phòng, chống tác hại của thuốc lá số 09/2012/QH13 ngày 18 tháng 6 năm 2012;", []),  # numbered
     ("Luật này có hiệu lực thi hành từ năm 2026.", []),
+    ("Căn cứ Luật Tổ chức chính quyền địa phương 19/02/2025;",
+     [("Luật Tổ chức chính quyền địa phương", date(2025, 2, 19), "19/02/2025")]),
 ]
 
 

@@ -310,7 +310,7 @@ def _references_in_doc(doc: Any, text: str, citing_number: str | None,
 
 # laws are cited by name and date, without a number: "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19
 # tháng 6 năm 2015"; a name runs from the capitalised type word to "ngày" (or to the year alone: "Luật
-# phòng, chống bệnh truyền nhiễm năm 2007") within one clause, and may hold a short parenthesis
+# phòng, chống bệnh truyền nhiễm năm 2007"; or to a bare "19/02/2025") within one clause, and may hold a short parenthesis
 # ("Luật Phòng, chống … ở người (HIV/AIDS) ngày 29/6/2006"). A bare serial after "số" ("Luật an toàn,
 # vệ sinh lao động số 84 ngày 25 tháng 6 năm 2015") is not part of the name; a full number
 # ("số 09/2012/QH13") makes it a numbered reference, which ``find_references`` reads.
@@ -319,7 +319,7 @@ _NAMED_LAW_RX = re.compile(
     r"(?P<name>(?!(?:số|này|và|hoặc|đã|được|có|thì|về)\b)(?:[^;:.()]|\([^;:.()]{1,40}\)){3,200}?)\s*,?"
     r"(?:\s+số\s+(?P<serial>[^\s;,]+))?\s+"
     r"(?P<date>ngày\s+\d{1,2}\s*(?:tháng\s+\d{1,2}\s*,?\s*năm\s+|[/.-]\s*\d{1,2}\s*[/.-]\s*)\d{4}"
-    r"|năm\s+(?:19[4-9]\d|2[01]\d\d)\b)")
+    r"|năm\s+(?:19[4-9]\d|2[01]\d\d)\b|\d{1,2}/\d{1,2}/\d{4}\b)")
 
 
 def named_laws(text: str) -> list[dict[str, Any]]:
