@@ -220,9 +220,9 @@ def main(argv: list[str] | None = None) -> int:
         body = runs[name]()
         parts += [f"## {name}", "", body, "", f"_{time.perf_counter() - t0:.0f} s_", ""]
         print(f"{name}: done in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+        if a.out:  # after every section: a long run stopped half-way keeps what it measured
+            a.out.write_text("\n".join(parts), encoding="utf-8")
     text = "\n".join(parts)
-    if a.out:
-        a.out.write_text(text, encoding="utf-8")
     print(text)
     return 0
 
