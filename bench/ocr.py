@@ -33,10 +33,11 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+from bench.corpus import default_real
+
 REPO = Path(__file__).resolve().parent.parent
 # the real corpus beside the checkout (``<repo>/../shared/real``), or beside the folder of worktrees
-REAL = next((p for p in (REPO / ".." / "shared" / "real", REPO / ".." / ".." / "shared" / "real") if p.is_dir()),
-            REPO / ".." / "shared" / "real")
+REAL = default_real()
 GOLDEN_REAL = REPO / "tests" / "golden" / "real"
 GOLDEN_OCR = REPO / "tests" / "golden" / "ocr"
 SCAN_DOCS = ("15", "17", "18", "20", "22", "25")

@@ -28,10 +28,11 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
+from bench.corpus import default_real
+
 REPO = Path(__file__).resolve().parent.parent
 # <repo>/../shared/real; a git worktree one level deeper looks one level further up
-REAL = next((p for p in (REPO.parent / "shared" / "real", REPO.parent.parent / "shared" / "real") if p.exists()),
-            REPO.parent / "shared" / "real")
+REAL = default_real()
 GOLDEN = REPO / "tests" / "golden" / "real"
 LEGACY_DOCS = ("34", "36", "38")
 # golden page kinds → triage kinds (extractors.triage)

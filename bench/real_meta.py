@@ -50,9 +50,11 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from bench.corpus import default_real
+
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "tests" / "golden" / "real"
-REAL = REPO.parent / "shared" / "real"
+REAL = default_real()  # <repo>/../shared/real, or one level up from a worktree
 
 FIELDS = ("doc_type", "doc_type_code", "number", "number_raw", "issuer", "parent_body", "place", "signing_date",
           "subject", "attached_to", "signer.authority", "signer.title", "signer.name")

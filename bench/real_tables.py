@@ -41,8 +41,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.corpus import default_real
+
 REPO = Path(__file__).resolve().parent.parent
-REAL = REPO.parent / "shared" / "real"
+REAL = default_real()  # <repo>/../shared/real, or one level up from a worktree
 GOLDEN = REPO / "tests" / "golden" / "real"
 TOOLS = ("ours", "camelot", "pdfplumber")
 KEYS = ("tables", "found", "multi", "whole", "rows", "rows_found", "header_ok")

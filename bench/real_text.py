@@ -34,7 +34,6 @@ and exits 0.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import subprocess
 import sys
@@ -44,19 +43,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.corpus import default_real
+
 REPO = Path(__file__).resolve().parent.parent
-
-
-def default_real() -> Path:
-    """``$DECREE_REAL_CORPUS``, else ``<repo>/../shared/real`` (a git worktree one level deeper
-    also finds it at ``<repo>/../../shared/real``)."""
-    env = os.environ.get("DECREE_REAL_CORPUS")
-    if env:
-        return Path(env)
-    for up in (REPO.parent, REPO.parent.parent):
-        if (up / "shared" / "real").is_dir():
-            return up / "shared" / "real"
-    return REPO.parent / "shared" / "real"
 
 
 REAL = default_real()

@@ -149,12 +149,25 @@ def _shape(grid: list[list[Cell | None]], r: int) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _never_twice(table: Table, nh: int, first: Sequence[Cell]) -> bool:
+def _frag_shapes(cells: Sequence[Cell], n_cols: int) -> list[tuple[str, ...]]:
+    """Row shapes (see ``_shape``) of a fragment's cells, rows counted from 0."""
+    n = max((c.row + c.rs for c in cells), default=0)
+    grid: list[list[Cell | None]] = [[None] * n_cols for _ in range(n)]
+    for c in cells:
+        for r in range(c.row, min(c.row + c.rs, n)):
+            for k in range(c.col, min(c.col + c.cs, n_cols)):
+                grid[r][k] = c
+    return [_shape(grid, r) for r in range(n)]
+
+
+def _never_twice(table: Table, nh: int, first: Sequence[Cell], rest: Sequence[Cell] = ()) -> bool:
     """The continuation's first row has the shape of the table's last row (an empty cell where
-    that row has one), and in the rest of the table no two rows of that shape follow each other,
-    while there are several of them: e.g. a label row then a content row with an empty first
-    column, repeated, so two content rows in a row can only be one row cut by the page break."""
-    if not first or table.n_rows - nh < 4:
+    that row has one), and nowhere else (in the table so far, nor in the continuation ``rest``)
+    do two rows of that shape follow each other, while there are several of them: e.g. a label
+    row then a content row with an empty first column, repeated, so two content rows in a row can
+    only be one row cut by the page break. The continuation counts too: a table whose first page
+    holds only one label and one content row shows its pattern on the next page."""
+    if not first:
         return False
     grid = table.grid()
     last = _shape(grid, table.n_rows - 1)
@@ -164,10 +177,11 @@ def _never_twice(table: Table, nh: int, first: Sequence[Cell]) -> bool:
             mine[k] = ("t" if c.text else "e") if k == c.col else "s"
     if tuple(mine) != last or "e" not in last or "t" not in last:
         return False
-    shapes = [_shape(grid, r) for r in range(nh, table.n_rows)]
-    if sum(sh == last for sh in shapes) < 2:
+    before = [_shape(grid, r) for r in range(nh, table.n_rows)]
+    after = _frag_shapes(rest, table.n_cols) if rest else [last]
+    if len(before) + len(after) < 5 or sum(sh == last for sh in before + after) < 3:
         return False
-    return not any(a == last and b == last for a, b in zip(shapes, shapes[1:], strict=False))
+    return not any(a == last and b == last for seq in (before, after) for a, b in zip(seq, seq[1:], strict=False))
 
 
 def append_fragment(table: Table, frag: TableFragment, settings: TableSettings = TABLE_SETTINGS) -> None:
@@ -217,7 +231,7 @@ def append_fragment(table: Table, frag: TableFragment, settings: TableSettings =
             split_row = True  # the numbered column continues a sentence
         elif all(_is_continuation_text(c.text) for c in nonempty):
             split_row = True
-        elif _never_twice(table, nh, first):
+        elif _never_twice(table, nh, first, cells):
             split_row = True  # rows of this shape never follow one another: one row cut in two
     consumed_rows = 0
     removed: set[int] = set()

@@ -51,7 +51,8 @@ register(
                               "number_zero_padded, date_unparsed, type_conflict (words and type code disagree, e.g. "
                               "'Quyết định số 2885/KH-UBND'), self_number_mismatch (a 'Ban hành kèm theo' caption "
                               "prints another number than the document's), effective_date_not_stated, cited_by_name "
-                              "(a law cited by name and date), repeated_in:<clause> (an amendment operation stated "
+                              "(a law cited by name and date), cited_year_only (by name and year: the date is null, "
+                              "the year in cited_date_raw), serial_without_year ('Luật … số 84 ngày …'), repeated_in:<clause> (an amendment operation stated "
                               "again by another clause, kept once), ..."),
     # ---- people -------------------------------------------------------------------------------
     F("person_index", "int", "0-based order of the person mention in the document."),

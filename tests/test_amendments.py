@@ -263,3 +263,32 @@ def test_an_operation_stated_twice_is_one_row_with_both_clauses() -> None:
     assert checks.loc["repeated_operations", "actual"] == "1" and not checks.loc["repeated_operations", "passed"]
     assert checks.loc["conflicting_operations", "actual"] == "1"
     assert "04/2021/QĐ-UBND/Điều6/khoản2" in checks.loc["conflicting_operations", "detail"]
+
+
+# ---- a clause naming only a provision: its document is the one the subject line amends (DOMAIN §4.1) ----
+_BASIS_AMENDING = ("Căn cứ Nghị định số 154/2025/NĐ-CP ngày 16 tháng 6 năm 2025 của Chính phủ sửa đổi, bổ sung "
+                   "một số điều của Nghị định số 30/2020/NĐ-CP;")
+
+
+def test_the_subject_line_names_the_document_a_bare_provision_belongs_to() -> None:
+    from pipeline.records.operations import amended_document
+
+    subject = "Sửa đổi, bổ sung một số điều của Quyết định số 04/2021/QĐ-UBND ngày 03 tháng 3 năm 2021"
+    assert amended_document(subject, _BASIS_AMENDING, "33/2022/QĐ-UBND") == "04/2021/QĐ-UBND"
+    # the subject line read with the preamble (no masthead subject): the same
+    assert amended_document(None, subject + "\n" + _BASIS_AMENDING, "33/2022/QĐ-UBND") == "04/2021/QĐ-UBND"
+    # a basis that amends another text is the legal ground, not this document's target
+    assert amended_document("Về việc ban hành Quy chế làm việc", _BASIS_AMENDING, "33/2022/QĐ-UBND") is None
+
+
+def test_a_bare_provision_under_a_subject_that_amends_nothing_has_no_target_document() -> None:
+    lines = ["QUYẾT ĐỊNH", "Về việc ban hành Quy chế làm việc", _BASIS_AMENDING, "QUYẾT ĐỊNH:",
+             "Điều 1. Sửa đổi Quy chế như sau:", "1. Bãi bỏ khoản 2 Điều 5."]
+    rows = amendments_from_document(_doc(lines, "99/2024/QĐ-UBND"))
+    assert [r["target_doc_number"] for r in rows] == [None]
+    assert "target_doc_unknown" in rows[0]["legal_flags"]
+    lines[1] = "Sửa đổi, bổ sung một số điều của Quyết định số 04/2021/QĐ-UBND"
+    rows = amendments_from_document(_doc(lines, "99/2024/QĐ-UBND"))
+    assert [(r["target_doc_number"], r["target_path"]) for r in rows] == [
+        ("04/2021/QĐ-UBND", "04/2021/QĐ-UBND/Điều5/khoản2")]
+    assert "target_doc_from_context" in rows[0]["legal_flags"]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.corpus import default_real
 from extractors.bodies import modern_tone, normalize_body
 from extractors.columns import masthead_lines
 from extractors.masthead import MastheadSettings, read_masthead
@@ -337,7 +338,7 @@ def test_number_and_date_lines_split_by_the_blank_are_joined() -> None:
 
 
 REPO = Path(__file__).resolve().parent.parent
-REAL = REPO.parent / "shared" / "real"
+REAL = default_real()  # <repo>/../shared/real, or one level up from a worktree
 GOLDEN = REPO / "tests" / "golden" / "real"
 
 

@@ -16,13 +16,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from bench.corpus import default_real
 from pipeline.app.cli import app
 from pipeline.core import errors
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures" / "real"
 SLICE = sorted(FIXTURES.glob("run_*.pdf"))
-REAL = REPO.parent / "shared" / "real"
+REAL = default_real()  # <repo>/../shared/real, or one level up from a worktree
 # 21 bytes a download left before the header (as in real files of the corpus)
 JUNK = bytes.fromhex("75ab5a01aa6996271ab62a27fe975f01b6ac7bae00")
 

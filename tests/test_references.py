@@ -348,3 +348,44 @@ def test_laws_cited_by_name_and_date(text: str, expected: list) -> None:
     rows = named_laws(text)
     assert [(r["cited_number_raw"], r["cited_date"], r["relation"]) for r in rows] == expected
     assert all(r["cited_number"] is None and "cited_by_name" in r["legal_flags"] for r in rows)
+
+
+# the forms met in the "Căn cứ pháp lý" cells of real lists of procedures
+NAMED_LAWS_MORE = [
+    ("1. Luật Phòng, chống nhiễm vi rút gây ra hội chứng suy giảm miễn dịch mắc phải ở người (HIV/AIDS) "
+     "ngày 29/6/2006;",
+     [("Luật Phòng, chống nhiễm vi rút gây ra hội chứng suy giảm miễn dịch mắc phải ở người (HIV/AIDS)",
+       date(2006, 6, 29), "ngày 29/6/2006")]),
+    ("1. Luật phòng, chống bệnh truyền nhiễm năm 2007;",
+     [("Luật phòng, chống bệnh truyền nhiễm", None, "năm 2007")]),
+    ("1. Luật an toàn, vệ sinh lao động số 84 ngày 25 tháng 6 năm 2015.",
+     [("Luật an toàn, vệ sinh lao động", date(2015, 6, 25), "ngày 25 tháng 6 năm 2015")]),
+    ("1. Luật Phòng, chống tác hại của thuốc lá số 09/2012/QH13 ngày 18 tháng 6 năm 2012;", []),  # numbered
+    ("Luật này có hiệu lực thi hành từ năm 2026.", []),
+    ("Căn cứ Luật Tổ chức chính quyền địa phương 19/02/2025;",
+     [("Luật Tổ chức chính quyền địa phương", date(2025, 2, 19), "19/02/2025")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NAMED_LAWS_MORE, ids=[t[:30] for t, _ in NAMED_LAWS_MORE])
+def test_laws_by_name_with_parenthesis_year_or_bare_serial(text: str, expected: list) -> None:
+    from pipeline.records.references import named_laws
+
+    assert [(r["cited_number_raw"], r["cited_date"], r["cited_date_raw"]) for r in named_laws(text)] == expected
+
+
+def test_laws_cited_by_name_inside_table_cells() -> None:
+    """A law named in a table cell (the legal-basis column of a list of procedures) is a reference
+    of the document, with its table position, as in the body."""
+    from extractors.model import Cell, Document, DocumentMeta, Table
+
+    cell = Cell(1, 2, 1, 1, "1. Luật phòng, chống bệnh truyền nhiễm năm 2007;\n2. Nghị định số 101/2010/NĐ-CP "
+                "ngày 30/9/2010 của Chính phủ", 7, (0.0, 0.0, 10.0, 10.0))
+    table = Table(0, [], 2, 3, 1, [Cell(0, 0, 1, 1, "TT", 7, (0.0, 0.0, 1.0, 1.0)), cell], ["header", "body"],
+                  "lattice", 1.0)
+    doc = Document("0" * 64, "x.pdf", 1, 7, DocumentMeta(), [], [], [table])
+    rows = [r for r in references_from_document(doc) if r["source_kind"] == "table"]
+    got = {(r["cited_number"], r["cited_number_raw"], r["page"], r["row"], r["col"]) for r in rows}
+    assert (None, "Luật phòng, chống bệnh truyền nhiễm", 7, 1, 2) in got
+    assert ("101/2010/NĐ-CP", "101/2010/NĐ-CP", 7, 1, 2) in {(a, b.removeprefix("số ").strip(), c, d, e)
+                                                          for a, b, c, d, e in got}

@@ -237,6 +237,23 @@ def test_procedure_table_without_header_rejoins_a_row_split_by_the_page_break():
     assert len(rows) == 23
 
 
+def test_a_row_cut_after_the_first_content_row_is_rejoined_by_the_pattern_of_the_next_page():
+    """The page holds only the procedure's title row, one label row and the start of one content
+    row; the pattern (label row, content row with an empty first column, repeated, never two
+    content rows in a row) shows only on the next page, whose first row is the rest of that
+    content row (Word draws rulings at the break, so they say nothing). Rows read from the pages."""
+    doc = _doc("t26_p155-156.pdf")
+    assert len(doc.tables) == 1
+    rows = rows_of(doc.tables[0])
+    assert rows[1] == ["Trình tự thực hiện", ""]
+    assert rows[2][0] == "" and rows[2][1].startswith("Bước 1: Trường hợp xác định chế phẩm có lỗi")
+    assert rows[2][1].endswith("quyết định việc thu hồi số đăng ký lưu hành. - Quyết định thu hồi số đăng ký lưu "
+                               "hành được gửi đến chủ sở hữu số đăng ký lưu hành, Bộ Tài chính (Cục Hải quan), Bộ Y "
+                               "tế (Cục Phòng bệnh) và đăng tải công khai trên trang thông tin điện tử.")
+    assert rows[3] == ["Cách thức thực hiện", ""]
+    assert rows[4] == ["", "Trực tiếp, trực tuyến hoặc qua dịch vụ bưu chính công ích"]
+
+
 @pytest.mark.slow
 def test_real_corpus_tables_meet_the_targets():
     """The whole development corpus against the golden files (absent in CI: skipped)."""

@@ -23,7 +23,7 @@ from pipeline.core.text import nfc
 from pipeline.parsing.dates import find_effective_date
 from pipeline.records.datasets import frame
 from pipeline.records.doc_text import body_text, sentence_bounds
-from pipeline.records.operations import dedupe_operations, operation_checks, sentence_verbs
+from pipeline.records.operations import amended_document, dedupe_operations, operation_checks, sentence_verbs
 from pipeline.records.people import people_from_document
 from pipeline.records.references import find_references, normalize_doc_number, references_from_document
 
@@ -325,12 +325,8 @@ def amendments_from_document(doc: Document) -> list[dict[str, Any]]:
         if current is not None:
             current.lines.append(i)
 
-    # the document the clauses operate on when they name none: the subject / preamble
-    subject_target = None
-    for r in find_references("\n".join(lines[:first_clause_line]), amending):
-        if r["relation"] == "amends" and r["cited_number"] and not r["is_self"]:
-            subject_target = r["cited_number"]
-            break
+    # the document the clauses operate on when they name none: the subject line, else the preamble
+    subject_target = amended_document(doc.meta.subject, "\n".join(lines[:first_clause_line]), amending)
 
     rows: list[dict[str, Any]] = []
     for c in clauses:

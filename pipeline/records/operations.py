@@ -23,7 +23,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["DEFAULT_SETTINGS", "OperationSettings", "dedupe_operations", "operation_checks", "sentence_verbs"]
+from pipeline.records.references import find_references
+
+__all__ = ["DEFAULT_SETTINGS", "OperationSettings", "amended_document", "dedupe_operations", "operation_checks",
+           "sentence_verbs"]
 
 
 @dataclass(frozen=True)
@@ -122,3 +125,23 @@ def operation_checks(doc_sha256: str, rows: list[dict[str, Any]]) -> list[dict[s
                     "actual": str(len(bad)), "passed": not bad, "severity": "warning",
                     "detail": f"{len(bad)} {what}" + (f": {'; '.join(bad[:20])}" if bad else "")})
     return out
+
+
+_BASIS_RX = re.compile(r"^\s*Căn\s+cứ\b", re.IGNORECASE)
+
+
+def amended_document(subject: str | None, preamble: str, amending: str | None) -> str | None:
+    """The document a clause operates on when it names only a provision ("2. Bổ sung Điều 3a vào
+    sau Điều 3", "a) Bãi bỏ điểm b khoản 2 Điều 4"): the one the subject line (trích yếu) amends,
+    as docs/DOMAIN.md §4.1 reads such clauses ("Sửa đổi, bổ sung mục II. 1" of a plan whose title
+    amends 330/KH-UBND targets 330/KH-UBND). Without one in the subject: the first document the text
+    before the first clause amends, outside its "Căn cứ" lines: a basis that itself amends another
+    text ("Căn cứ Nghị định số … sửa đổi, bổ sung Nghị định số …") names the legal ground, not
+    what this document changes. None when neither names one (the row is then flagged
+    ``target_doc_unknown``)."""
+    for text in (subject or "", preamble):
+        for r in find_references(text, amending):
+            if r["relation"] == "amends" and r["cited_number"] and not r["is_self"] \
+                    and not _BASIS_RX.match(r["mention_context"] or ""):
+                return r["cited_number"]
+    return None

@@ -309,19 +309,32 @@ def _references_in_doc(doc: Any, text: str, citing_number: str | None,
 
 
 # laws are cited by name and date, without a number: "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19
-# tháng 6 năm 2015"; a name runs from the capitalised type word to "ngày" within one clause
+# tháng 6 năm 2015"; a name runs from the capitalised type word to "ngày" (or to the year alone: "Luật
+# phòng, chống bệnh truyền nhiễm năm 2007"; or to a bare "19/02/2025") within one clause, and may hold a short parenthesis
+# ("Luật Phòng, chống … ở người (HIV/AIDS) ngày 29/6/2006"). A bare serial after "số" ("Luật an toàn,
+# vệ sinh lao động số 84 ngày 25 tháng 6 năm 2015") is not part of the name; a full number
+# ("số 09/2012/QH13") makes it a numbered reference, which ``find_references`` reads.
 _NAMED_LAW_RX = re.compile(
-    r"\b(?P<type>Bộ luật|Luật|Pháp lệnh)\s+(?P<name>(?!số\b)[^;:.(]{3,200}?)\s*,?\s+"
-    r"(?P<date>ngày\s+\d{1,2}\s*(?:tháng\s+\d{1,2}\s*,?\s*năm\s+|[/.-]\s*\d{1,2}\s*[/.-]\s*)\d{4})")
+    r"\b(?P<type>Bộ luật|Luật|Pháp lệnh)\s+"
+    r"(?P<name>(?!(?:số|này|và|hoặc|đã|được|có|thì|về)\b)(?:[^;:.()]|\([^;:.()]{1,40}\)){3,200}?)\s*,?"
+    r"(?:\s+số\s+(?P<serial>[^\s;,]+))?\s+"
+    r"(?P<date>ngày\s+\d{1,2}\s*(?:tháng\s+\d{1,2}\s*,?\s*năm\s+|[/.-]\s*\d{1,2}\s*[/.-]\s*)\d{4}"
+    r"|năm\s+(?:19[4-9]\d|2[01]\d\d)\b|\d{1,2}/\d{1,2}/\d{4}\b)")
 
 
 def named_laws(text: str) -> list[dict[str, Any]]:
     """References to laws cited by name and date (no number): cited_number None, the name as
-    printed in ``cited_number_raw``, the type, the date and the relation (``basis`` after "Căn cứ")."""
+    printed in ``cited_number_raw``, the type, the date (None when only the year is printed, kept
+    in ``cited_date_raw``) and the relation (``basis`` after "Căn cứ")."""
     rows = []
     text = nfc(text)
     for m in _NAMED_LAW_RX.finditer(text):
-        d, flags = _date_row(squash(m["date"]))
+        if m["serial"] and "/" in m["serial"]:
+            continue  # a numbered law: a reference by its number
+        year_only = m["date"].startswith("năm")
+        d, flags = (None, ["cited_year_only"]) if year_only else _date_row(squash(m["date"]))
+        if m["serial"]:
+            flags.append("serial_without_year")
         a, b = sentence_bounds(text, m.start(), m.end())
         rows.append({"cited_number": None, "cited_number_raw": squash(f"{m['type']} {m['name']}").strip(" ,"),
                      "cited_type": m["type"], "cited_date": d, "cited_date_raw": squash(m["date"]),
@@ -366,6 +379,10 @@ def references_from_document(doc: Document) -> list[dict[str, Any]]:
     for (key, text), sdoc in zip(cells, nlp.pipe(t for _, t in cells), strict=True):
         ti, row, col, page = key
         for r in _references_in_doc(sdoc, text, citing, whole_context=True):
+            rows.append({**r, "page": page, "source_kind": "table", "table_index": ti, "row": row, "col": col})
+        # a law cited by name inside a cell ("Luật Đầu tư ngày 17 tháng 6 năm 2020" in a "Căn cứ
+        # pháp lý" column of a list of procedures) is a reference as in the body
+        for r in named_laws(text):
             rows.append({**r, "page": page, "source_kind": "table", "table_index": ti, "row": row, "col": col})
     out = []
     for i, r in enumerate(rows):
