@@ -140,11 +140,12 @@ def run_ingest(sources: list[str], data_dir: Path, poll: PollSettings, prefect: 
 
 def latest_run_record(data_dir: Path) -> dict[str, Any] | None:
     """The last run record's timing keys, if the run writes any (a later version may)."""
-    runs = sorted((data_dir / "parquet" / "_runs").glob("*.json"))
+    runs = sorted((data_dir / "parquet" / "_runs").glob("*.json"),
+                  key=lambda f: (int(f.stem), "") if f.stem.isdigit() else (-1, f.stem))
     if not runs:
         return None
     rec = json.loads(runs[-1].read_text(encoding="utf-8"))
-    return {k: v for k, v in rec.items() if "tim" in k or "second" in k or "stage" in k} or None
+    return {k: v for k, v in rec.items() if "tim" in k or "second" in k or "stage" in k or k == "mode"} or None
 
 
 def score_pipeline(data_dir: Path, truths: dict[str, dict]) -> dict[str, int] | None:

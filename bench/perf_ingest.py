@@ -6,7 +6,7 @@ Runs ``pipeline.app.cli.app`` exactly as the ``decree`` console script does (sam
 imports), and writes to ``$PERF_SUMMARY_JSON``: when the interpreter started, when the CLI module
 was imported, when the run finished (the report began), the run's per-document rows
 (``RunOutcome.summary_rows()``: fetch/extract/validate seconds, cache hits, OCR seconds) and totals,
-and any run-level stage timings the outcome carries (an attribute named ``stage_timings``,
+and any run-level stage timings the outcome carries (an attribute named ``stages``, ``stage_timings``,
 ``stage_seconds`` or ``timings``, when a later version of the run records them). Without the
 variable, or when the CLI no longer has a ``_report`` hook, it is plain ``decree``.
 """
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 info["totals"] = _jsonable(outcome.totals())
                 info["documents"] = _jsonable(outcome.summary_rows())
-                for name in ("stage_timings", "stage_seconds", "timings"):
+                for name in ("stages", "stage_timings", "stage_seconds", "timings"):
                     if getattr(outcome, name, None):
                         info["stage_timings"] = _jsonable(getattr(outcome, name))
                         break

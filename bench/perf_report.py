@@ -44,6 +44,18 @@ def _met(ok: bool | None) -> str:
     return "–" if ok is None else ("met" if ok else "**not met**")
 
 
+def _stages(pl: dict[str, Any]) -> str:
+    """Run-level stage seconds, from the run's outcome or its run record, when the run has them."""
+    rec = pl.get("run_record") or {}
+    stages = pl.get("summary", {}).get("stage_timings") or rec.get("stages") or {}
+    if not isinstance(stages, dict):
+        return str(stages)
+    txt = ", ".join(f"{k} {v:.1f} s" if isinstance(v, (int, float)) else f"{k} {v}" for k, v in stages.items())
+    if rec.get("mode"):
+        txt = f"({rec['mode']}) {txt}"
+    return txt or "–"
+
+
 def targets(r: dict[str, Any]) -> list[str]:
     pts = r["points"]
     best = [(p, _wall(p.get("naive")), _wall(p.get("pipeline"))) for p in pts]
@@ -100,6 +112,14 @@ def report(r: dict[str, Any]) -> str:
         lines.append(f"| {p['label']} | {p['documents']} | {p['pages']:,} | {_f(fl)} s ({_pps(p['pages'], fl)} p/s) | "
                      f"{nv_txt} | {_f(pl)} s ({_pps(p['pages'], pl)} p/s) | "
                      f"{'–' if not (fl and pl) else f'{pl / fl:.0f}×'} | {'–' if not (nv and pl) else f'{nv / pl:.2f}×'} |")
+    for p in r["points"]:
+        t = (p.get("pipeline") or {}).get("summary", {}).get("totals") or {}
+        if t.get("rejects") or (p.get("pipeline") or {}).get("exit_code") not in (0, None):
+            rej = [f"{d['document']}: {d['status']}" for d in p["pipeline"]["summary"].get("documents", [])
+                   if str(d.get("status", "")).startswith("rejected")]
+            lines += ["", f"**{p['label']}: the pipeline exited {p['pipeline'].get('exit_code')} with "
+                      f"{t.get('rejects', '?')} rejected document(s)** ({'; '.join(rej) or 'see --json'}): its time "
+                      "does not cover the rejected pages' work."]
     lines += ["", f"The naive arm is skipped above {r['naive_max_pages']:,} pages (`--naive-max-pages`).", "",
               "## Where the pipeline's time goes", "",
               "Per-document step seconds are summed over documents (documents run in parallel workers, so the sum "
@@ -110,9 +130,7 @@ def report(r: dict[str, Any]) -> str:
     for p in r["points"]:
         pl = p.get("pipeline") or {}
         ph, w = pl.get("phases") or {}, pl.get("work") or {}
-        stages = pl.get("summary", {}).get("stage_timings") or pl.get("run_record") or "–"
-        if isinstance(stages, dict):
-            stages = ", ".join(f"{k} {v:.1f} s" if isinstance(v, (int, float)) else f"{k} {v}" for k, v in stages.items())
+        stages = _stages(pl)
         lines.append(f"| {p['label']} | {_f(pl.get('wall_s'))} | {_f(ph.get('cli_import_s'), 2)} | {_f(ph.get('run_s'))} | "
                      f"{_f(ph.get('report_exit_s'), 2)} | {_f(w.get('fetch_s'))} | {_f(w.get('extract_s'))} | "
                      f"{_f(w.get('validate_s'))} | {_f(w.get('ocr_s'))} | {stages} |")
