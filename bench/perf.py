@@ -163,17 +163,38 @@ def score_pipeline(data_dir: Path, truths: dict[str, dict]) -> dict[str, int] | 
     return dict(total)
 
 
-def changed_copy(pdfs: list[Path], dest: Path) -> tuple[Path, Path]:
-    """The corpus copied to ``dest`` with the first PDF rewritten by qpdf (same content, new bytes:
-    the pipeline must treat it as a new document). Returns (folder, changed file)."""
-    dest.mkdir(parents=True, exist_ok=True)
-    names = [f"{i:02d}-{p.name}" for i, p in enumerate(pdfs)]  # sample PDFs share names across styles
-    for p, name in zip(pdfs[1:], names[1:], strict=True):
-        shutil.copy2(p, dest / name)
-    target = dest / names[0]
-    subprocess.run(["qpdf", "--deterministic-id", "--object-streams=generate", str(pdfs[0]), str(target)],
+def stage_corpus(p: dict, dest: Path) -> list[str]:
+    """A private copy of the point's corpus under ``dest`` (a manifest keeps its layout), so that
+    one of its documents can later change in place under the same source. Returns the sources."""
+    if p["label"] == "sample":
+        shutil.copytree(SAMPLES / "pdf", dest / "pdf")
+        shutil.copy2(SAMPLES / "manifest.yaml", dest / "manifest.yaml")
+        return [str(dest / "manifest.yaml")]
+    (dest / "pdf").mkdir(parents=True)
+    for f in p["pdfs"]:
+        shutil.copy2(f, dest / "pdf" / f.name)
+    return [str(dest / "pdf")]
+
+
+def change_one(sources: list[str], staged: Path) -> Path:
+    """Rewrite one staged PDF in place with qpdf (same content, new bytes: the pipeline must read it
+    again) and, when a manifest pins its sha256, pin the new one. Returns the changed file."""
+    import yaml
+
+    manifest = staged / "manifest.yaml"
+    target = sorted((staged / "pdf").rglob("*.pdf"))[0]
+    tmp = target.with_suffix(".tmp")
+    subprocess.run(["qpdf", "--deterministic-id", "--object-streams=generate", str(target), str(tmp)],
                    check=True, capture_output=True)
-    return dest, target
+    old = _sha(target)
+    tmp.replace(target)
+    if Path(sources[0]) == manifest:
+        data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+        for e in data["documents"]:
+            if e.get("sha256") == old:
+                e["sha256"] = _sha(target)
+        manifest.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return target
 
 
 def startup(tiny: Path, poll: PollSettings, prefect: bool) -> dict[str, Any]:
@@ -232,18 +253,21 @@ def measure_point(p: dict, args: argparse.Namespace, poll: PollSettings, first: 
         res["naive"] = {"skipped": f"above --naive-max-pages {args.naive_max_pages}"}
     with tempfile.TemporaryDirectory(dir=args.work_dir) as tmp:
         d = Path(tmp) / "data"
+        change = first and len(p["pdfs"]) > 1  # one of several documents changes between runs
+        sources = stage_corpus(p, Path(tmp) / "corpus") if change else p["sources"]
         log("pipeline (fresh data dir)")
-        res["pipeline"] = run_ingest(p["sources"], d, poll)
+        res["pipeline"] = run_ingest(sources, d, poll)
         res["pipeline"]["accuracy"] = score_pipeline(d, p["truths"]) if res["pipeline"]["exit_code"] in (0, 1) else None
         log("pipeline re-run (unchanged)")
-        res["rerun"] = run_ingest(p["sources"], d, poll)
-        if first and len(p["pdfs"]) > 1:
+        res["rerun"] = run_ingest(sources, d, poll)
+        if change:
             log("pipeline with one changed document")
-            folder, changed = changed_copy(p["pdfs"], Path(tmp) / "changed")
-            res["changed"] = run_ingest([str(folder)], d, poll)
+            before = _sha(sorted((Path(tmp) / "corpus" / "pdf").rglob("*.pdf"))[0])[:12]
+            changed = change_one(sources, Path(tmp) / "corpus")
+            res["changed"] = run_ingest(sources, d, poll)
             res["changed"]["file"] = changed.name
             orig = next((row for row in res["pipeline"]["summary"].get("documents", [])
-                         if row.get("sha256") == _sha(p["pdfs"][0])[:12]), None)
+                         if row.get("sha256") == before), None)
             res["changed"]["document_seconds_in_full_run"] = orig.get("seconds") if orig else None
         if first and args.prefect_full:
             log("pipeline through Prefect (fresh data dir)")

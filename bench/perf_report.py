@@ -169,8 +169,9 @@ def report(r: dict[str, Any]) -> str:
                      f"{(p.get('rerun') or {}).get('cached', '–')}/{p['documents']} | "
                      f"{_f(ch) + ' s' if ch else '–'} | {_share(ch, full) if ch else '–'} | "
                      f"{_f((p.get('changed') or {}).get('document_seconds_in_full_run'))} |")
-    lines += ["", "The changed document is the corpus's first PDF rewritten by `qpdf --object-streams=generate` "
-              "(same content, new bytes), the others copied unchanged into a new folder.", ""]
+    lines += ["", "The first corpus is ingested from a private copy; for the changed run its first PDF is rewritten "
+              "in place by `qpdf --object-streams=generate` (same content, new bytes; a manifest's sha256 "
+              "follows), so every source stays the same and only one document's bytes differ.", ""]
     lines += startup_section(r)
     fit = r.get("fit") or {}
     lines += ["## Time against pages (scaled corpus)", "", "| arm | slope (s/page) | intercept (s) | r² |", "|---|---|---|---|"]

@@ -122,3 +122,12 @@ def test_one_point_end_to_end_and_report(tiny: Path) -> None:
                     "## Start-up", "## Time against pages"):
         assert heading in md
     assert "| scaled 3 | 1 | 3 |" in md and "| scaled 3 | pipeline |" in md
+
+
+def test_one_document_changes_in_place_under_the_same_source(tiny: Path, tmp_path: Path) -> None:
+    point = {"label": "scaled 3", "pdfs": sorted((tiny / "pdf").glob("*.pdf"))}
+    sources = perf.stage_corpus(point, tmp_path / "corpus")
+    (staged,) = sorted((tmp_path / "corpus" / "pdf").glob("*.pdf"))
+    before = staged.read_bytes()
+    changed = perf.change_one(sources, tmp_path / "corpus")
+    assert changed == staged and staged.read_bytes() != before and _pages(staged) == 3
