@@ -292,7 +292,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--poll", type=float, default=0.2, help="memory sampling interval, seconds")
     ap.add_argument("--out", type=Path, help="write the markdown report here")
     ap.add_argument("--json", type=Path, help="write every measurement here")
+    ap.add_argument("--from-json", type=Path, help="only rewrite the report from an earlier --json")
     args = ap.parse_args(argv)
+    if args.from_json:
+        md = report(json.loads(args.from_json.read_text(encoding="utf-8")))
+        print(md)
+        if args.out:
+            args.out.write_text(md, encoding="utf-8")
+        return 0
     corpora = args.corpus or (["sample", "scaled"])
     sizes = [int(x) for x in args.sizes.split(",")] if args.sizes else list(QUICK_SIZES if args.quick else DEFAULT_SIZES)
     poll = PollSettings(interval_s=args.poll)
