@@ -312,7 +312,11 @@ def main(argv: list[str] | None = None) -> int:
     tiny = sorted((ensure_scaled(ScaledSpec(3, 3), args.cache / "tiny") / "pdf").glob("*.pdf"))[0]
     print("start-up", file=sys.stderr, flush=True)
     results["startup"] = startup(tiny, poll, args.prefect)
-    results["points"] = [measure_point(p, args, poll, i == 0) for i, p in enumerate(points)]
+    _save(results, args.json)
+    results["points"] = []
+    for i, p in enumerate(points):
+        results["points"].append(measure_point(p, args, poll, i == 0))
+        _save(results, args.json)  # a long run that is stopped keeps what it measured
     scaled = [r for r in results["points"] if r["label"].startswith("scaled")]
     results["fit"] = {arm: fit_line([r["pages"] for r in scaled if _secs(r, arm) is not None],
                                     [_secs(r, arm) for r in scaled if _secs(r, arm) is not None])
@@ -325,9 +329,13 @@ def main(argv: list[str] | None = None) -> int:
     print(md)
     if args.out:
         args.out.write_text(md, encoding="utf-8")
-    if args.json:
-        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    _save(results, args.json)
     return 0
+
+
+def _save(results: dict, path: Path | None) -> None:
+    if path:
+        path.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
 
 
 def _secs(r: dict, arm: str) -> float | None:

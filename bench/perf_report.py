@@ -57,13 +57,13 @@ def _stages(pl: dict[str, Any]) -> str:
 
 
 def targets(r: dict[str, Any]) -> list[str]:
-    pts = r["points"]
+    pts = r.get("points", [])
     best = [(p, _wall(p.get("naive")), _wall(p.get("pipeline"))) for p in pts]
     best = [(p, n, w) for p, n, w in best if n and w]
     speed = ", ".join(f"{p['label']}: {n / w:.2f}×" for p, n, w in best) or "–"
     speed_ok = all(n / w >= TARGET_SPEEDUP for _, n, w in best) if best else None
-    su = r["startup"].get("no_prefect", {}).get("wall_s")
-    su_p = r["startup"].get("prefect", {}).get("wall_s")
+    su = r.get("startup", {}).get("no_prefect", {}).get("wall_s")
+    su_p = r.get("startup", {}).get("prefect", {}).get("wall_s")
     reruns = [(p["label"], _wall(p.get("rerun")), _wall(p.get("pipeline"))) for p in pts]
     reruns = [(lab, a, b) for lab, a, b in reruns if a and b]
     rr = ", ".join(f"{lab}: {_share(a, b)}" for lab, a, b in reruns) or "–"
@@ -94,7 +94,7 @@ def report(r: dict[str, Any]) -> str:
     lines = ["# Performance benchmark (issue #11)", "",
              f"Reproduce: `.venv/bin/python -m bench.perf {argv}` (from the repository root; generated inputs are "
              "cached under `data/bench/`).", "",
-             f"Measured {r['started']} in {r['total_minutes']} min on: {m['cpu']}, {m['cores']} cores, {m['ram']} RAM, "
+             f"Measured {r['started']} in {r.get('total_minutes', '(stopped before the end)')} min on: {m['cpu']}, {m['cores']} cores, {m['ram']} RAM, "
              f"{m['os']}, Python {m['python']}; load average at start {m['load_at_start']}. {m['tesseract']}.", "",
              f"Libraries: {libs}.", "",
              "Each arm runs alone as its own process tree (never two arms at once); memory is the tree's peak, "
@@ -106,13 +106,13 @@ def report(r: dict[str, Any]) -> str:
              "| corpus | PDFs | pages | floor: pypdfium2 text | naive: camelot lattice + pdfplumber text | "
              "pipeline: `decree ingest --no-prefect` | pipeline ÷ floor | naive ÷ pipeline |",
              "|---|---|---|---|---|---|---|---|"]
-    for p in r["points"]:
+    for p in r.get("points", []):
         fl, nv, pl = _wall(p.get("floor")), _wall(p.get("naive")), _wall(p.get("pipeline"))
         nv_txt = (f"{_f(nv)} s ({_pps(p['pages'], nv)} p/s)" if nv else p.get("naive", {}).get("skipped", "failed"))
         lines.append(f"| {p['label']} | {p['documents']} | {p['pages']:,} | {_f(fl)} s ({_pps(p['pages'], fl)} p/s) | "
                      f"{nv_txt} | {_f(pl)} s ({_pps(p['pages'], pl)} p/s) | "
                      f"{'–' if not (fl and pl) else f'{pl / fl:.0f}×'} | {'–' if not (nv and pl) else f'{nv / pl:.2f}×'} |")
-    for p in r["points"]:
+    for p in r.get("points", []):
         t = (p.get("pipeline") or {}).get("summary", {}).get("totals") or {}
         if t.get("rejects") or (p.get("pipeline") or {}).get("exit_code") not in (0, None):
             rej = [f"{d['document']}: {d['status']}" for d in p["pipeline"]["summary"].get("documents", [])
@@ -127,7 +127,7 @@ def report(r: dict[str, Any]) -> str:
               "(fetch, extraction, validation, publishing, consolidation).", "",
               "| corpus | wall | CLI import | run | report + exit | fetch Σ | extract Σ | validate Σ | OCR Σ | "
               "run-level stages |", "|---|---|---|---|---|---|---|---|---|---|"]
-    for p in r["points"]:
+    for p in r.get("points", []):
         pl = p.get("pipeline") or {}
         ph, w = pl.get("phases") or {}, pl.get("work") or {}
         stages = _stages(pl)
@@ -137,7 +137,7 @@ def report(r: dict[str, Any]) -> str:
     lines += ["", "## Peak memory (MB, whole process tree)", "",
               "| corpus | pages | pipeline RSS Σ | pipeline PSS Σ | pipeline largest process | processes | "
               "naive RSS | floor RSS |", "|---|---|---|---|---|---|---|---|"]
-    for p in r["points"]:
+    for p in r.get("points", []):
         pm, nm, fm = _mem(p.get("pipeline")), _mem(p.get("naive")), _mem(p.get("floor"))
         lines.append(f"| {p['label']} | {p['pages']:,} | {_f(pm.get('peak_rss_tree_mb'), 0)} | "
                      f"{_f(pm.get('peak_pss_tree_mb'), 0)} | {_f(pm.get('peak_rss_single_mb'), 0)} | "
@@ -149,7 +149,7 @@ def report(r: dict[str, Any]) -> str:
               "(camelot has no stitching). The pipeline's figures are read from what it published (`tables`, `cells`).",
               "", "| corpus | arm | fragments found | cell texts found | logical tables found | cells exact | "
               "multi-page stitched |", "|---|---|---|---|---|---|---|"]
-    for p in r["points"]:
+    for p in r.get("points", []):
         for arm, acc in (("naive", (p.get("naive") or {}).get("accuracy")),
                          ("pipeline", (p.get("pipeline") or {}).get("accuracy"))):
             if not acc:
@@ -163,7 +163,7 @@ def report(r: dict[str, Any]) -> str:
     lines += ["", "## Re-runs (same data dir)", "",
               "| corpus | full run | re-run unchanged | share | documents from cache | one document changed | share | "
               "that document in the full run |", "|---|---|---|---|---|---|---|---|"]
-    for p in r["points"]:
+    for p in r.get("points", []):
         full, rr, ch = _wall(p.get("pipeline")), _wall(p.get("rerun")), _wall(p.get("changed"))
         lines.append(f"| {p['label']} | {_f(full)} s | {_f(rr)} s | {_share(rr, full)} | "
                      f"{(p.get('rerun') or {}).get('cached', '–')}/{p['documents']} | "
@@ -191,7 +191,7 @@ def report(r: dict[str, Any]) -> str:
 
 
 def startup_section(r: dict[str, Any]) -> list[str]:
-    s = r["startup"]
+    s = r.get("startup", {})
     lines = ["## Start-up (a 3-page run whose document is already cached: nothing to extract)", "",
              "| | wall | CLI import | run | report + exit |", "|---|---|---|---|---|",
              f"| `python -c pass` | {_f(s.get('interpreter_s'), 2)} s | | | |"]
