@@ -231,9 +231,16 @@ def ocr_line(poll: PollSettings, cache: Path) -> dict[str, Any]:
             "peak_pss_tree_mb": r["measured"]["peak_pss_tree_mb"]}
 
 
-def measure_point(p: dict, args: argparse.Namespace, poll: PollSettings, first: bool) -> dict[str, Any]:
-    res: dict[str, Any] = {"label": p["label"], "pages": p["pages"], "documents": len(p["pdfs"])}
-    log = lambda msg: print(f"[{time.strftime('%H:%M:%S')}] {p['label']}: {msg}", file=sys.stderr, flush=True)  # noqa: E731
+def measure_point(p: dict, args: argparse.Namespace, poll: PollSettings, first: bool,
+                  res: dict[str, Any] | None = None, save=lambda: None) -> dict[str, Any]:  # noqa: ANN001
+    """Every arm on one corpus point, into ``res``; ``save()`` after each step."""
+    res = {} if res is None else res
+    res.update({"label": p["label"], "pages": p["pages"], "documents": len(p["pdfs"])})
+
+    def log(msg: str) -> None:
+        save()
+        print(f"[{time.strftime('%H:%M:%S')}] {p['label']}: {msg}", file=sys.stderr, flush=True)
+
     log(f"{p['pages']} pages in {len(p['pdfs'])} PDFs: floor")
     res["floor"] = run_arm("floor", p["pdfs"], poll)
     if p["pages"] <= args.naive_max_pages:
@@ -314,9 +321,10 @@ def main(argv: list[str] | None = None) -> int:
     results["startup"] = startup(tiny, poll, args.prefect)
     _save(results, args.json)
     results["points"] = []
-    for i, p in enumerate(points):
-        results["points"].append(measure_point(p, args, poll, i == 0))
-        _save(results, args.json)  # a long run that is stopped keeps what it measured
+    for i, p in enumerate(points):  # a long run that is stopped keeps what it measured
+        results["points"].append({})
+        measure_point(p, args, poll, i == 0, results["points"][-1], lambda: _save(results, args.json))
+        _save(results, args.json)
     scaled = [r for r in results["points"] if r["label"].startswith("scaled")]
     results["fit"] = {arm: fit_line([r["pages"] for r in scaled if _secs(r, arm) is not None],
                                     [_secs(r, arm) for r in scaled if _secs(r, arm) is not None])
