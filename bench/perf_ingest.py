@@ -55,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 info["totals"] = _jsonable(outcome.totals())
                 info["documents"] = _jsonable(outcome.summary_rows())
+                info["rejects"] = _jsonable(outcome.reject_lines())
                 for name in ("stages", "stage_timings", "stage_seconds", "timings"):
                     if getattr(outcome, name, None):
                         info["stage_timings"] = _jsonable(getattr(outcome, name))

@@ -17,7 +17,7 @@ def _f(x: float | None, nd: int = 1, unit: str = "") -> str:
 
 
 def _pct(a: float | None, b: float | None) -> str:
-    return "–" if not a or not b else f"{100.0 * a / b:.1f} %"
+    return "–" if a is None or not b else f"{100.0 * a / b:.1f} %"
 
 
 def _share(a: float | None, b: float | None) -> str:
@@ -56,6 +56,14 @@ def _stages(pl: dict[str, Any]) -> str:
     return txt or "–"
 
 
+def _peak_verdict(point: dict[str, Any] | None, peak: dict[str, float]) -> str:
+    if not peak or point is None:
+        return "–"
+    if (point.get("pipeline") or {}).get("summary", {}).get("totals", {}).get("rejects"):
+        return "inconclusive: the document was rejected before its end (see below)"
+    return _met(peak.get("peak_pss_tree_mb", 0) < TARGET_PEAK_MB)
+
+
 def targets(r: dict[str, Any]) -> list[str]:
     pts = r.get("points", [])
     best = [(p, _wall(p.get("naive")), _wall(p.get("pipeline"))) for p in pts]
@@ -81,7 +89,7 @@ def targets(r: dict[str, Any]) -> list[str]:
             f"| peak memory < {TARGET_PEAK_MB:.0f} MB on a {TARGET_PEAK_PAGES:,}-page PDF (whole process tree) | "
             + (f"RSS {_f(peak.get('peak_rss_tree_mb'), 0)} MB, PSS {_f(peak.get('peak_pss_tree_mb'), 0)} MB, "
                f"largest process {_f(peak.get('peak_rss_single_mb'), 0)} MB" if peak else "not measured (no 1,000-page point)")
-            + f" | {_met(peak.get('peak_pss_tree_mb') < TARGET_PEAK_MB if peak else None)} |",
+            + f" | {_peak_verdict(big, peak)} |",
             f"| time linear in pages (scaled points) | {lin} | {'see the points below' if fit else '–'} |",
             f"| OCR on its own line | {_f(ocr.get('s_per_ocr_page'), 2, ' s')} per OCR'd page | – |"]
     return rows
@@ -115,8 +123,9 @@ def report(r: dict[str, Any]) -> str:
     for p in r.get("points", []):
         t = (p.get("pipeline") or {}).get("summary", {}).get("totals") or {}
         if t.get("rejects") or (p.get("pipeline") or {}).get("exit_code") not in (0, None):
-            rej = [f"{d['document']}: {d['status']}" for d in p["pipeline"]["summary"].get("documents", [])
-                   if str(d.get("status", "")).startswith("rejected")]
+            rej = p["pipeline"]["summary"].get("rejects") or [
+                f"{d['document']}: {d['status']}" for d in p["pipeline"]["summary"].get("documents", [])
+                if str(d.get("status", "")).startswith("rejected")]
             lines += ["", f"**{p['label']}: the pipeline exited {p['pipeline'].get('exit_code')} with "
                       f"{t.get('rejects', '?')} rejected document(s)** ({'; '.join(rej) or 'see --json'}): its time "
                       "does not cover the rejected pages' work."]
@@ -154,6 +163,8 @@ def report(r: dict[str, Any]) -> str:
                          ("pipeline", (p.get("pipeline") or {}).get("accuracy"))):
             if not acc:
                 continue
+            acc = {k: acc.get(k, 0) for k in ("frag_found", "frags", "frag_cells_found", "frag_cells", "found",
+                                              "tables", "cells_exact", "cells", "stitched", "multi")}
             lines.append(f"| {p['label']} | {arm} | {_pct(acc.get('frag_found'), acc.get('frags'))} | "
                          f"{_pct(acc.get('frag_cells_found'), acc.get('frag_cells'))} | "
                          + ("– | – | – |" if arm == "naive" else
