@@ -41,7 +41,7 @@ from prefect.futures import PrefectFuture, as_completed
 from prefect.states import Completed, State
 from prefect.tasks import exponential_backoff
 
-from extractors.document import DEFAULT_MAX_PAGES
+from extractors.version import DEFAULT_MAX_PAGES
 from flows.runners import DEFAULT_WORKERS, describe, extraction_runner, fetch_runner, shared_api
 from pipeline.runs import plan
 from pipeline.runs import run as lib

@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from extractors.document import DEFAULT_MAX_PAGES
+from extractors.version import DEFAULT_MAX_PAGES
 from pipeline.runs import isolate, plan
 from pipeline.runs.isolate import DEFAULT_LIMITS, ExtractionLimits
 from pipeline.runs.run import (

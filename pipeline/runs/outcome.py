@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 # datasets whose rows are domain records (what the run summary counts as "records")
 RECORD_DATASETS = ("norm_items", "plan_tasks", "budget_lines", "schedule_marks", "references", "people",
@@ -92,6 +93,8 @@ class RunOutcome:
 
 def quality_frame(results: Iterable[Any]) -> pd.DataFrame | None:
     """The ``quality_checks`` rows of every accepted document, or None when no result has them."""
+    import pandas as pd
+
     parts = [r.frames["quality_checks"] for r in results if r.ok and r.frames and "quality_checks" in r.frames]
     return pd.concat(parts, ignore_index=True) if parts else None
 

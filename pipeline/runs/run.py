@@ -30,15 +30,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-import pandas as pd
-
-from extractors.document import DEFAULT_MAX_PAGES, PARSER_VERSION, extract_document
 from extractors.failures import describe, unwrap
-from pipeline.core import cache, fingerprint
+from extractors.version import DEFAULT_MAX_PAGES, PARSER_VERSION
+from pipeline.core import fingerprint
 from pipeline.core.errors import ExtractionFailed, PipelineError, ResourceLimitExceeded, TooLarge
-from pipeline.records.datasets import document_frames, reject_frame
 from pipeline.runs import isolate
 from pipeline.runs.isolate import DEFAULT_LIMITS, ExtractionLimits
 from pipeline.runs.outcome import RECORD_DATASETS, RunOutcome, quality_frame  # noqa: F401 - re-exported
@@ -46,6 +44,9 @@ from pipeline.runs.plan import RunPlan, derive_key, document_key
 from pipeline.sources.fetch import DEFAULT_SETTINGS, FetchSettings, fetch
 from pipeline.sources.manifest import ManifestEntry, entries_from_args, is_url
 from pipeline.sources.rawstore import RawRecord, raw_path
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # the cache stage of ``document_datasets`` (a label: the key is ``cache_key()``, which changes
 # with any file that computes the frames)
@@ -64,9 +65,14 @@ def document_datasets(path: Path, source: str, max_pages: int = DEFAULT_MAX_PAGE
     pages are cached under ``data_dir`` (when given); ``ocr_workers``: OCR processes this
     document may start (default ``OcrSettings.workers``). ``seconds`` receives the seconds of
     ``extract`` (PDF → Document) and ``records`` (Document → frames)."""
-    # imported here, not at the top: they load the spaCy pipeline, which fetching does not need
+    # imported here, not at the top: a run that has nothing to extract does not load the PDF
+    # libraries, pandas or the spaCy pipeline
+    import pandas as pd
+
+    from extractors.document import extract_document
     from extractors.ocr_image import OcrSettings
     from pipeline.records.amendments import legal_frames
+    from pipeline.records.datasets import document_frames
     from pipeline.records.domain import domain_frames
 
     t0 = time.perf_counter()
@@ -162,6 +168,8 @@ class DocResult:
 
 def _page_stats(pages: pd.DataFrame | None) -> dict[str, int]:
     """Pages not read (no usable text layer and no word read by OCR), read by OCR, and blank."""
+    import pandas as pd
+
     if pages is None or pages.empty:
         return {"image_pages": 0, "ocr_pages": 0, "blank_pages": 0}
     ocr = pages["is_ocr"].fillna(False).astype(bool) if "is_ocr" in pages else pd.Series(False, index=pages.index)
@@ -212,6 +220,8 @@ def extract_entry(entry: ManifestEntry, sha256: str, data_dir: Path | str = "dat
     path = raw_path(sha256, data_dir)
     cached = False
     took: dict[str, float] = {}
+    from pipeline.core import cache  # pandas: only when a document is read
+
     try:
         def compute() -> dict[str, pd.DataFrame]:
             return isolated_datasets(path, entry.source, max_pages, limits, data_dir, ocr_workers=ocr_workers,
@@ -314,8 +324,6 @@ def publish_results(results: Iterable[DocResult], data_dir: Path | str = "data",
     and none rejected, no table is written and the run's record points at the same versions
     (``pipeline.store.runlog.record_unchanged``). ``stages`` (seconds so far) and the wall time since
     ``run_started`` (``time.perf_counter()``) go into the run record (``schemas/runs.py``)."""
-    from pipeline.runs.derived import deriver
-    from pipeline.store.publish import publish
     from pipeline.store.runlog import record_unchanged
 
     run_id = run_id or new_run_id()
@@ -334,9 +342,15 @@ def publish_results(results: Iterable[DocResult], data_dir: Path | str = "data",
         fresh.append(r)
         for name, df in (r.frames or {}).items():
             collected.setdefault(name, []).append(df)
-    frames = {name: pd.concat(dfs, ignore_index=True) for name, dfs in collected.items()}
-    if bad:
-        frames["rejects"] = reject_frame(_reject_rows(bad, run_id))
+    frames: dict[str, pd.DataFrame] = {}
+    if collected or bad:
+        import pandas as pd
+
+        from pipeline.records.datasets import reject_frame
+
+        frames = {name: pd.concat(dfs, ignore_index=True) for name, dfs in collected.items()}
+        if bad:
+            frames["rejects"] = reject_frame(_reject_rows(bad, run_id))
     mode = "incremental" if any(r.unchanged for r in ok) else "full"
     times = {k: round(float(v), 3) for k, v in (stages or {}).items()}
     if run_started is not None:
@@ -346,6 +360,9 @@ def publish_results(results: Iterable[DocResult], data_dir: Path | str = "data",
     counts: Mapping[str, int] = {}
     versions: dict = {}
     if frames:
+        from pipeline.runs.derived import deriver
+        from pipeline.store.publish import publish
+
         hashes = [r.sha256 for r in fresh if r.sha256]
         documents = {r.sha256: {"source": r.source, "key": r.key, "stats": r.stats} for r in fresh if r.sha256}
         result = publish(frames, data_dir, run_id=run_id, input_hashes=hashes,

@@ -22,8 +22,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from deltalake import CommitProperties, DeltaTable
-
 from pipeline.core.errors import PublishFailed
 from pipeline.core.fingerprint import code_fingerprint
 from pipeline.core.version import __version__
@@ -80,10 +78,14 @@ def recover(data_dir: Path | str = DEFAULT_DATA_DIR, *, run_id: str = "recover")
     if not root.is_dir():
         return last
     for path in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("_")):
+        pinned = snapshot.get(path.name)
+        if pinned is not None and log_version(path) == pinned:
+            continue  # the usual case, decided without opening the table
+        from deltalake import DeltaTable
+
         if not DeltaTable.is_deltatable(str(path)):
             continue
         dt = DeltaTable(str(path))
-        pinned = snapshot.get(path.name)
         if pinned is not None and dt.version() == pinned:
             continue
         orphans = []
@@ -102,8 +104,20 @@ def recover(data_dir: Path | str = DEFAULT_DATA_DIR, *, run_id: str = "recover")
     return last
 
 
+def log_version(table: Path) -> int | None:
+    """The latest version of the Delta table at ``table`` read from its log's file names (a commit
+    ``N`` is the file ``_delta_log/<N zero-padded to 20 digits>.json``, kept after checkpoints),
+    or None when there is no commit file."""
+    log = table / "_delta_log"
+    try:
+        numbers = [int(f.name[:-5]) for f in os.scandir(log) if f.name.endswith(".json") and f.name[:-5].isdigit()]
+    except OSError:
+        return None
+    return max(numbers) if numbers else None
+
+
 def parser_version() -> str:
-    from extractors.document import PARSER_VERSION
+    from extractors.version import PARSER_VERSION
 
     return PARSER_VERSION
 
@@ -143,6 +157,8 @@ def roll_back(commits: Mapping[str, TableCommit], data_dir: Path | str, run_id: 
                sequence: int) -> list[str]:
     """Restore each committed table to its previous version (or empty it if the run created it).
     Returns the tables that could not be restored."""
+    from deltalake import CommitProperties, DeltaTable
+
     failed = []
     for name, c in commits.items():
         props = CommitProperties(custom_metadata={
