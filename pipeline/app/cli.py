@@ -206,6 +206,7 @@ def ingest(
 def _ingest_plain(sources: list[str], data_dir: Path, workers: int | None, full: bool):  # noqa: ANN202 - RunOutcome
     """The same run without Prefect (``pipeline.runs.corpus``), with a progress bar."""
     from pipeline.runs.corpus import run_corpus
+    from pipeline.runs.plan import process_age
 
     bars: list = []
 
@@ -215,7 +216,7 @@ def _ingest_plain(sources: list[str], data_dir: Path, workers: int | None, full:
         bars[0].update(done)
 
     try:
-        return run_corpus(sources, data_dir, workers=workers, full=full, progress=progress)
+        return run_corpus(sources, data_dir, workers=workers, full=full, progress=progress, startup=process_age())
     finally:
         if bars:
             bars[0].__exit__(None, None, None)

@@ -59,17 +59,15 @@ def _fetch(entry: ManifestEntry, data_dir: Path | str, settings: FetchSettings) 
 def run_corpus(sources: Sequence[str], data_dir: Path | str = "data", *, workers: int | None = None,
                full: bool = False, max_pages: int = DEFAULT_MAX_PAGES, limits: ExtractionLimits = DEFAULT_LIMITS,
                fetch_settings: FetchSettings = DEFAULT_SETTINGS,
-               progress: Callable[[int, int], None] | None = None) -> RunOutcome:
+               progress: Callable[[int, int], None] | None = None, startup: float | None = None) -> RunOutcome:
     """Ingest ``sources`` (manifests, PDFs, folders, URLs) into ``data_dir`` as one run.
     ``workers``: documents extracted at once (default: the cores, ``plan.default_workers``);
     ``full``: publish every document again even when its published rows are current;
-    ``progress(n, total)`` is called as ``n`` more documents are done. Raises the run-level errors (a bad manifest,
+    ``progress(n, total)`` is called as ``n`` more documents are done; ``startup``: the seconds
+    the caller took to get here (the command line passes its process's age), for the record. Raises the run-level errors (a bad manifest,
     a failed publish); a bad document is a reject."""
     t_run = time.perf_counter()
-    stages: dict[str, float] = {}
-    startup = plan.process_age()
-    if startup is not None:
-        stages["startup"] = startup
+    stages: dict[str, float] = {} if startup is None else {"startup": startup}
     workers = max(1, workers or plan.default_workers())
     entries = resolve_entries(sources)
     run_id = new_run_id()
