@@ -44,6 +44,7 @@ STAGES: dict[str, str] = {
     "startup": "Process start to the beginning of the run: interpreter, imports, command line (wall).",
     "fetch": "Bringing every document into the raw store and hashing it (wall, all documents).",
     "plan": "Deciding which documents are unchanged (reading the last run record).",
+    "load": "Loading the PDF libraries and the language pipeline once, before the first document (wall).",
     "documents": "The per-document work below, in parallel workers (wall).",
     "extract": "PDF → Document in the workers, summed over documents (cache misses only).",
     "records": "Document → typed frames (normalization, domain and legal records), summed over documents.",

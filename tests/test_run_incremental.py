@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from pipeline.runs import corpus, plan, run
+from pipeline.runs.isolate import ExtractionLimits
 from pipeline.store.read import load
 from pipeline.store.runlog import log_version
 from pipeline.store.tables import run_records
@@ -148,8 +149,9 @@ def test_a_change_of_the_publishing_code_publishes_every_document_again(copied, 
 
 def test_parallel_extraction_publishes_the_rows_of_a_serial_one(tmp_path: Path, calls: Calls) -> None:
     src = corpus_dir(tmp_path, SMALL)
-    serial = corpus.run_corpus([str(src)], tmp_path / "serial", workers=1)
-    parallel = corpus.run_corpus([str(src)], tmp_path / "parallel", workers=2)
+    roomy = ExtractionLimits(seconds_base=600.0)  # about rows, not limits: a loaded machine must not reject
+    serial = corpus.run_corpus([str(src)], tmp_path / "serial", workers=1, limits=roomy)
+    parallel = corpus.run_corpus([str(src)], tmp_path / "parallel", workers=2, limits=roomy)
     assert serial.ok and parallel.ok, serial.reject_lines() + parallel.reject_lines()
     assert calls.n == 6
     assert [r.entry_id for r in serial.published] == [r.entry_id for r in parallel.published]

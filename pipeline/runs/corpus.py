@@ -92,12 +92,15 @@ def run_corpus(sources: Sequence[str], data_dir: Path | str = "data", *, workers
     if progress is not None and len(todo) < len(entries):
         progress(len(entries) - len(todo), len(entries))
 
-    t0 = time.perf_counter()
     n = min(workers, len(todo))
     if todo:
+        t0 = time.perf_counter()
         isolate.warm()  # load once here; the forked workers inherit it
         from pipeline.records import validate  # noqa: F401 - imported before the threads start
 
+        stages["load"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    if todo:
         ocr = plan.ocr_workers(n)
 
         def one(job: tuple[int, str, float]) -> tuple[int, DocResult]:
