@@ -33,12 +33,10 @@ from extractors.triage import (
     triage_page,
     triage_warnings,
 )
+from extractors.version import DEFAULT_MAX_PAGES, PARSER_VERSION  # noqa: F401 - re-exported
 from pipeline.core.errors import EncryptedPdf, NotAPdf, PageLimitExceeded
 from pipeline.core.vocabulary import BASIS_MARKER
 
-# 2: masthead and signer columns; 3: OCR, triage, text assembly (space glyphs, layers, annotation text)
-PARSER_VERSION = "extract-3"
-DEFAULT_MAX_PAGES = 2000
 _BASIS_LINE = re.compile(rf"^\(?\s*({BASIS_MARKER})\s*:?\s*\S")
 
 

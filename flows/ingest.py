@@ -42,9 +42,12 @@ from prefect.futures import PrefectFuture, as_completed
 from prefect.states import Completed, State
 from prefect.tasks import exponential_backoff
 
+from extractors.version import DEFAULT_MAX_PAGES
 from flows.runners import DEFAULT_WORKERS, describe, extraction_runner, fetch_runner, shared_api
 from pipeline.core.errors import is_retryable
+from pipeline.runs import plan
 from pipeline.runs import run as lib
+from pipeline.runs.corpus import DOCUMENT_STAGES
 from pipeline.sources.fetch import DEFAULT_SETTINGS, FetchSettings, retry_on_retryable
 from pipeline.sources.manifest import ManifestEntry
 from pipeline.sources.rawstore import RawRecord
@@ -113,8 +116,8 @@ def fetch_task(entry: ManifestEntry, data_dir: str) -> tuple[RawRecord, float]:
 
 @task(name="extract", **_TASK_OPTIONS)
 def extract_task(entry: ManifestEntry, sha256: str, data_dir: str, run_id: str,
-                 timings: dict[str, float]) -> lib.DocResult:
-    result = lib.extract_entry(entry, sha256, data_dir, run_id, timings=timings)
+                 timings: dict[str, float], ocr_workers: int | None = None) -> lib.DocResult:
+    result = lib.extract_entry(entry, sha256, data_dir, run_id, timings=timings, ocr_workers=ocr_workers)
     logger = get_run_logger()
     if result.ok:
         logger.info("extracted %s: %d pages, %d tables%s in %.1f s", entry.id, result.stats.get("pages", 0),
@@ -133,8 +136,10 @@ def validate_task(result: lib.DocResult, run_id: str) -> lib.DocResult:
 
 
 @task(name="publish", **_TASK_OPTIONS)
-def publish_task(results: list[lib.DocResult], data_dir: str, run_id: str) -> lib.RunOutcome:
-    outcome = lib.publish_results(results, data_dir, run_id)
+def publish_task(results: list[lib.DocResult], data_dir: str, run_id: str, run_started: float | None = None,
+                 workers: int | None = None) -> lib.RunOutcome:
+    stages = {name: sum(r.timings.get(name, 0.0) for r in results) for name in ("fetch", *DOCUMENT_STAGES)}
+    outcome = lib.publish_results(results, data_dir, run_id, stages=stages, run_started=run_started, workers=workers)
     get_run_logger().info("published run %s: %s", run_id,
                           ", ".join(f"{n}={c}" for n, c in sorted(outcome.counts.items())) or "nothing")
     return outcome
@@ -193,12 +198,15 @@ def _summary_markdown(outcome: lib.RunOutcome, where: str) -> str:
 @flow(name="ingest", task_runner=fetch_runner(), persist_result=False)
 def ingest_flow(sources: list[str], data_dir: str = "data", dask_address: str | None = None,
                 workers: int = DEFAULT_WORKERS, fetch_retries: int = DEFAULT_FETCH_RETRIES,
-                fetch_backoff_seconds: float = DEFAULT_FETCH_BACKOFF, settings: dict[str, Any] | None = None) -> State:
+                fetch_backoff_seconds: float = DEFAULT_FETCH_BACKOFF, settings: dict[str, Any] | None = None,
+                full: bool = False) -> State:
     """Ingest the documents of ``sources`` (manifest files, PDF paths, folders, URLs) into the
     datasets under ``data_dir``, as one published run. ``dask_address``: run extraction on that
     existing Dask cluster instead of ``workers`` local processes. ``settings``: extraction settings
-    overridden for every document by dotted name (over each manifest entry's own)."""
+    overridden for every document by dotted name (over each manifest entry's own). Documents whose
+    published rows are current are not extracted again (``pipeline.runs.plan``) unless ``full``."""
     logger = get_run_logger()
+    t_run = time.perf_counter()
     run_id = lib.new_run_id()
     where = describe(dask_address, workers)
     logger.info("run %s: data dir %s, extraction on %s", run_id, Path(data_dir).resolve(), where)
@@ -209,14 +217,19 @@ def ingest_flow(sources: list[str], data_dir: str = "data", dask_address: str | 
     fetches = {fetch.submit(e, data_dir): e for e in entries}
     results: list[lib.DocResult] = []
     extracts: dict[PrefectFuture[Any], ManifestEntry] = {}
+    state = plan.plan_run(data_dir, lib.cache_key(), DEFAULT_MAX_PAGES, full=full)
     with shared_api(), extraction_runner(dask_address, workers) as runner:
         for fut in as_completed(list(fetches)):
             entry = fetches[fut]
             if _final_state(fut).is_completed():
                 record, seconds = fut.result()
                 timings = {"fetch": seconds}
+                key = lib.entry_key(entry, DEFAULT_MAX_PAGES)
+                if state.is_current(record.sha256, entry.source, key):
+                    results.append(lib.unchanged_result(entry, record.sha256, state, timings, key))
+                    continue
                 params = {"entry": entry, "sha256": record.sha256, "data_dir": data_dir, "run_id": run_id,
-                          "timings": timings}
+                          "timings": timings, "ocr_workers": plan.ocr_workers(workers)}
                 extracts[runner.submit(extract_task, params)] = entry
             else:
                 exc = _failure(fut)
@@ -235,7 +248,7 @@ def ingest_flow(sources: list[str], data_dir: str = "data", dask_address: str | 
     results.sort(key=lambda r: order.get(r.entry_id, len(order)))
 
     # one publish: the documents, the rejects and what is derived from them (consolidation)
-    outcome = publish_task(results, data_dir, run_id)
+    outcome = publish_task(results, data_dir, run_id, t_run, workers)
 
     create_table_artifact(table=outcome.summary_rows(), key=SUMMARY_KEY,
                           description=_summary_markdown(outcome, where))
@@ -245,7 +258,9 @@ def ingest_flow(sources: list[str], data_dir: str = "data", dask_address: str | 
         create_table_artifact(table=quality, key=QUALITY_KEY,
                               description=f"Quality checks of run `{run_id}`: {len(quality)} checks, "
                                           f"{failed} not passed (listed first).")
-    if outcome.counts:
+    if outcome.mode == "unchanged":
+        diff = f"# Release diff: run {run_id}\n\nNothing changed: every document's published rows are current."
+    elif outcome.counts:
         diff = release_diff.to_markdown(release_diff_task(run_id, data_dir))
     else:
         diff = f"# Release diff: run {run_id}\n\nNothing was published (no documents)."
@@ -259,12 +274,13 @@ def ingest_flow(sources: list[str], data_dir: str = "data", dask_address: str | 
 
 
 def run_ingest(sources: Sequence[str], data_dir: Path | str = "data", *, dask_address: str | None = None,
-               workers: int = DEFAULT_WORKERS, settings: dict[str, Any] | None = None) -> lib.RunOutcome:
+               workers: int | None = DEFAULT_WORKERS, settings: dict[str, Any] | None = None,
+               full: bool = False) -> lib.RunOutcome:
     """Run the ingest flow and return its ``RunOutcome`` (``outcome.rejected`` lists the rejected
     documents). Raises the run-level error (e.g. ``ManifestError``, ``PublishFailed``) when the
     flow run failed."""
     state = ingest_flow(sources=[str(s) for s in sources], data_dir=str(data_dir), dask_address=dask_address,
-                        workers=workers, settings=settings, return_state=True)
+                        workers=workers or DEFAULT_WORKERS, settings=settings, full=full, return_state=True)
     outcome = state.result()
     if not isinstance(outcome, lib.RunOutcome):  # pragma: no cover - the flow returns it on every path
         raise TypeError(f"ingest flow returned {type(outcome).__name__}, not a RunOutcome")

@@ -169,8 +169,7 @@ def test_a_changed_rule_makes_every_cached_document_a_miss(tmp_path: Path, monke
     from pipeline.sources.manifest import ManifestEntry
 
     compute = Counter({"cells": frames()["cells"]})
-    monkeypatch.setattr(run, "isolated_datasets",
-                        lambda path, source, max_pages, limits, data_dir=None, settings=None: compute())
+    monkeypatch.setattr(run, "isolated_datasets", lambda path, source, max_pages, limits, data_dir=None, **_: compute())
     entry = ManifestEntry("doc", "doc.pdf", SHA)
     first = run.extract_entry(entry, SHA, tmp_path)
     again = run.extract_entry(entry, SHA, tmp_path)
@@ -190,7 +189,7 @@ def test_other_extraction_settings_are_other_frames(tmp_path: Path, monkeypatch:
 
     seen: list[object] = []
 
-    def compute(path, source, max_pages, limits, data_dir=None, settings=None):  # noqa: ANN001, ANN202
+    def compute(path, source, max_pages, limits, data_dir=None, settings=None, **_):  # noqa: ANN001, ANN202
         seen.append(settings)
         return {"cells": frames()["cells"]}
 

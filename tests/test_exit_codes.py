@@ -147,9 +147,14 @@ def test_a_reingest_exits_0_as_one_more_run(copied: Path) -> None:
     n_before = len(run_records(copied))
     res = invoke("ingest", *PDFS, "--no-prefect", "--data-dir", copied)
     assert res.exit_code == ExitCode.OK, res.output
-    assert "2 published, 0 rejected" in res.output
-    records = run_records(copied)
-    assert len(records) == n_before + 1 and "norms_consolidated" in records[-1]["tables"]
+    assert "2 published, 0 rejected" in res.output and "unchanged" in res.output
+    records = run_records(copied)  # nothing changed: one more run, pinning the same versions
+    assert len(records) == n_before + 1 and records[-1]["tables"] == {}
+    assert records[-1]["snapshot"] == records[-2]["snapshot"]
+    res = invoke("ingest", *PDFS, "--no-prefect", "--full", "--data-dir", copied)
+    assert res.exit_code == ExitCode.OK, res.output
+    records = run_records(copied)  # --full: everything published again
+    assert len(records) == n_before + 2 and "norms_consolidated" in records[-1]["tables"]
 
 
 def _duplicate_consolidation(inputs: dict) -> dict:  # the failure seen on real documents
@@ -171,7 +176,7 @@ def test_a_failing_consolidation_fails_the_run_and_publishes_nothing(copied: Pat
 
     monkeypatch.setattr(derived, "derived_frames", derive)
     before, n_before = state(copied), len(run_records(copied))
-    res = invoke("ingest", *PDFS, "--no-prefect", "--data-dir", copied)
+    res = invoke("ingest", *PDFS, "--no-prefect", "--full", "--data-dir", copied)  # --full: derive again
     assert res.exit_code == ExitCode.RUN_FAILED, res.output
     assert "nothing was published" in res.output and "Traceback" not in res.output
     after = state(copied)

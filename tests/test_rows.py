@@ -58,7 +58,7 @@ def test_a_builder_bug_rejects_its_document_with_the_reason(tmp_path: Path, monk
     from pipeline.sources.manifest import ManifestEntry
 
     monkeypatch.setattr(run, "isolated_datasets",
-                        lambda path, source, max_pages, limits, data_dir=None: {"cells": frame("cells", [cell(colour="red")])})
+                        lambda path, source, max_pages, limits, data_dir=None, **_: {"cells": frame("cells", [cell(colour="red")])})
     result = run.extract_entry(ManifestEntry("doc", "doc.pdf", SHA), SHA, tmp_path, "run1", use_cache=False)
     assert not result.ok
     assert (result.reject["stage"], result.reject["error_code"]) == ("validate", "FrameInvalid")

@@ -170,10 +170,15 @@ def inspect(
 def ingest(
     sources: list[str] = typer.Argument(..., help="Manifest files (.yaml), PDF files, folders of PDFs or URLs."),
     data_dir: Path = typer.Option(Path("data"), "--data-dir", help="Raw files, cache and datasets live here."),
-    workers: int = typer.Option(2, "--workers", min=1, help="Documents extracted in parallel processes."),
-    dask_address: str | None = typer.Option(None, "--dask-address", help="Run extraction on this Dask cluster."),
-    prefect: bool = typer.Option(True, "--prefect/--no-prefect",
-                                 help="Run as the Prefect ingest flow (artifacts, retries) or as plain processes."),
+    workers: int | None = typer.Option(None, "--workers", min=1, help="Documents extracted in parallel processes.",
+                                       show_default="the number of cores"),
+    dask_address: str | None = typer.Option(None, "--dask-address",
+                                            help="With --prefect: run extraction on this Dask cluster."),
+    prefect: bool = typer.Option(False, "--prefect/--no-prefect",
+                                 help="Run as the Prefect ingest flow (artifacts, retries; starts a local Prefect "
+                                      "server unless PREFECT_API_URL is set) or as plain processes."),
+    full: bool = typer.Option(False, "--full", help="Publish every document again, even those whose published "
+                                                     "rows are current (by default they are kept as they are)."),
     setting: list[str] = typer.Option([], "--setting", metavar="NAME=VALUE",
                                       help="Override an extraction tolerance for every document, by dotted name "
                                            "(tables.grid_tol=6, column_gap_em=4; repeatable; wins over a manifest "
@@ -182,22 +187,26 @@ def ingest(
     """Fetch, extract, normalize and publish documents as one run; rejected documents are listed
     with their reason and the others are published.
 
+    A document whose bytes, source and code are those of its published rows is not read again;
+    a run in which nothing changed writes no table and records that it is unchanged.
+
     Exit codes: 0 all published, 1 some documents rejected (the others published), 2 bad input (no
     manifest, bad entry), 3 the run failed and nothing was published (see decree --help).
 
     Examples: decree ingest data/samples/manifest.yaml ;  decree ingest some.pdf https://host/doc.pdf ;
     decree ingest hard.pdf --setting tables.grid_tol=6
     """
-    # this machine may have no internet: Prefect's telemetry would only log failures
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     with _errors():
         settings = _settings(setting)  # checked before any work: a bad name is a usage error
         if prefect:
+            # this machine may have no internet: Prefect's telemetry would only log failures
+            os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
             from flows.ingest import run_ingest
 
-            outcome = run_ingest(sources, data_dir, dask_address=dask_address, workers=workers, settings=settings)
+            outcome = run_ingest(sources, data_dir, dask_address=dask_address, workers=workers, settings=settings,
+                                 full=full)
         else:
-            outcome = _ingest_plain(sources, data_dir, workers, settings)
+            outcome = _ingest_plain(sources, data_dir, workers, full, settings)
     _report(outcome, data_dir, prefect)
     if outcome.rejected:
         raise typer.Exit(ExitCode.REJECTS)
@@ -211,21 +220,25 @@ def _settings(assignments: list[str]) -> dict | None:
     return ExtractionSettings.check(parse_assignments(assignments)) if assignments else None
 
 
-def _ingest_plain(sources: list[str], data_dir: Path, workers: int, settings: dict | None = None):  # noqa: ANN202
-    """The same run without Prefect: worker processes and a progress bar."""
-    from concurrent.futures import ProcessPoolExecutor
+def _ingest_plain(sources: list[str], data_dir: Path, workers: int | None, full: bool,  # noqa: ANN202 - RunOutcome
+                  settings: dict | None = None):
+    """The same run without Prefect (``pipeline.runs.corpus``), with a progress bar."""
+    from pipeline.runs.corpus import run_corpus
+    from pipeline.runs.plan import process_age
 
-    from pipeline.runs.run import new_run_id, process_entry, publish_results, resolve_entries
+    bars: list = []
 
-    entries = resolve_entries(sources, settings=settings)
-    run_id = new_run_id()
-    results = []
-    with typer.progressbar(length=len(entries), label="documents", file=sys.stderr) as bar:
-        with ProcessPoolExecutor(max_workers=max(1, min(workers, len(entries)))) as pool:
-            for result in pool.map(process_entry, entries, [str(data_dir)] * len(entries), [run_id] * len(entries)):
-                results.append(result)
-                bar.update(1)
-    return publish_results(results, data_dir, run_id)  # one publish, consolidation included
+    def progress(done: int, total: int) -> None:
+        if not bars:
+            bars.append(typer.progressbar(length=total, label="documents", file=sys.stderr).__enter__())
+        bars[0].update(done)
+
+    try:
+        return run_corpus(sources, data_dir, workers=workers, full=full, progress=progress, startup=process_age(),
+                          settings=settings)
+    finally:
+        if bars:
+            bars[0].__exit__(None, None, None)
 
 
 def _report(outcome, data_dir: Path, prefect: bool = False) -> None:  # noqa: ANN001 - RunOutcome, imported lazily
@@ -233,13 +246,18 @@ def _report(outcome, data_dir: Path, prefect: bool = False) -> None:  # noqa: AN
         s = r.stats
         status = r.status
         typer.echo(f"{'ok' if status == 'ok' else status.split(':')[0]:8s} {r.entry_id}  {s.get('pages', 0)} pages, "
-                   f"{s.get('tables', 0)} tables, {s.get('norm_items', 0)} norm items{' (cached)' if r.cached else ''}"
+                   f"{s.get('tables', 0)} tables, {s.get('norm_items', 0)} norm items"
+                   f"{' (unchanged)' if r.unchanged else ' (cached)' if r.cached else ''}"
                    + ("" if status == "ok" else f"  ({status.partition(': ')[2]})"))
     for r in outcome.rejected:
         rej = r.reject or {}
         typer.echo(f"rejected {r.entry_id}  {rej.get('error_code')}: {rej.get('message')}", err=True)
+    unchanged = sum(bool(r.unchanged) for r in outcome.published)
     typer.echo(f"run {outcome.run_id}: {len(outcome.published)} published, {len(outcome.rejected)} rejected, "
-               f"{outcome.totals()['ocr_seconds']} s of OCR")
+               f"{outcome.totals()['ocr_seconds']} s of OCR; {outcome.mode}"
+               + (f" ({unchanged} documents unchanged)" if unchanged else ""))
+    if outcome.stages:
+        typer.echo(outcome.stage_line())
     if prefect:
         typer.echo("reports: Prefect artifacts ingest-summary, ingest-quality-checks, ingest-release-diff "
                    "(prefect artifact ls); rejected documents: load(\"rejects\")")

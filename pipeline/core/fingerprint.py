@@ -23,6 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 # folders (all files below them) and files, relative to the repository root
 COMPUTING_PATHS: tuple[str, ...] = (
     "extractors", "schemas", "pipeline/core", "pipeline/parsing", "pipeline/records", "pipeline/runs/run.py",
+    "pipeline/runs/extract.py",
 )
 COMPUTING_SUFFIXES = frozenset({".py", ".yaml", ".yml", ".csv", ".json", ".txt"})
 COMPUTING_LIBRARIES: tuple[str, ...] = (

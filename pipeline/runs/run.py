@@ -23,91 +23,39 @@ unchanged document costs one hash and any change of a rule recomputes it.
 
 from __future__ import annotations
 
-import hashlib
+import json
 import time
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-import pandas as pd
-
-from extractors.document import DEFAULT_MAX_PAGES, PARSER_VERSION, extract_document
 from extractors.failures import describe, unwrap
-from extractors.settings import ExtractionSettings
-from pipeline.core import cache, fingerprint
-from pipeline.core.errors import ExtractionFailed, PipelineError, ResourceLimitExceeded, TooLarge
-from pipeline.records.datasets import document_frames, reject_frame
-from pipeline.runs import isolate
+from extractors.version import DEFAULT_MAX_PAGES, PARSER_VERSION  # noqa: F401 - PARSER_VERSION re-exported
+from pipeline.core.errors import ExtractionFailed, PipelineError, ResourceLimitExceeded
+from pipeline.runs import isolate  # noqa: F401 - re-exported (tests count its calls)
+from pipeline.runs.extract import (  # noqa: F401 - re-exported: the run's entry points
+    cache_key,
+    document_datasets,
+    isolated_datasets,
+    timed_datasets,
+)
 from pipeline.runs.isolate import DEFAULT_LIMITS, ExtractionLimits
+from pipeline.runs.outcome import RECORD_DATASETS, RunOutcome, quality_frame  # noqa: F401 - re-exported
+from pipeline.runs.plan import RunPlan, derive_key, document_key
 from pipeline.sources.fetch import DEFAULT_SETTINGS, FetchSettings, fetch
 from pipeline.sources.manifest import ManifestEntry, entries_from_args, is_url
 from pipeline.sources.rawstore import RawRecord, raw_path
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 # the cache stage of ``document_datasets`` (a label: the key is ``cache_key()``, which changes
 # with any file that computes the frames)
 CACHE_STAGE = "datasets"
-# datasets whose rows are domain records (what the run summary counts as "records")
-RECORD_DATASETS = ("norm_items", "plan_tasks", "budget_lines", "schedule_marks", "references", "people",
-                   "amendments")
-
-
-def cache_key(settings: Mapping[str, Any] | None = None) -> str:
-    """The cache key of this code: the human parser label and the code fingerprint, and the
-    extraction settings overridden (none: the key of the defaults), so other settings → other frames."""
-    key = f"{PARSER_VERSION}-{fingerprint.code_fingerprint()}"
-    changed = ExtractionSettings.from_mapping(settings).key() if settings else "{}"
-    return key if changed == "{}" else f"{key}-settings-{hashlib.sha256(changed.encode()).hexdigest()[:16]}"
-
-
-def document_datasets(path: Path, source: str, max_pages: int = DEFAULT_MAX_PAGES,
-                      data_dir: Path | str | None = None,
-                      settings: Mapping[str, Any] | None = None) -> dict[str, pd.DataFrame]:
-    """Every dataset's rows for one PDF: extraction, domain records, legal references. OCR'd
-    pages are cached under ``data_dir`` (when given); ``settings``: extraction settings overridden
-    by dotted name (``extractors.settings``)."""
-    # imported here, not at the top: they load the spaCy pipeline, which fetching does not need
-    from pipeline.records.amendments import legal_frames
-    from pipeline.records.domain import domain_frames
-
-    doc = extract_document(path, max_pages=max_pages, cache_root=data_dir, settings=settings)
-    frames = document_frames(doc, source)
-    frames.update(domain_frames(doc))
-    for name, df in legal_frames(doc).items():  # quality_checks come from both: rows of each
-        frames[name] = pd.concat([frames[name], df], ignore_index=True) if name in frames else df
-    return frames
-
-
-def _page_count(path: Path) -> int | None:
-    """The page count the document declares (pdfium: fast), for the time limit; None if unreadable."""
-    try:
-        import pypdfium2
-
-        with open(path, "rb") as f:
-            doc = pypdfium2.PdfDocument(f.read())
-        try:
-            return len(doc)
-        finally:
-            doc.close()
-    except Exception:
-        return None
-
-
-def isolated_datasets(path: Path, source: str, max_pages: int = DEFAULT_MAX_PAGES,
-                      limits: ExtractionLimits = DEFAULT_LIMITS,
-                      data_dir: Path | str | None = None,
-                      settings: Mapping[str, Any] | None = None) -> dict[str, pd.DataFrame]:
-    """``document_datasets`` in a worker process under ``limits`` (``pipeline.runs.isolate``): a
-    hang, a memory blow-up or a crashed native library ends this document with a classified error."""
-    size = path.stat().st_size
-    if size > limits.max_bytes:
-        raise TooLarge(f"{path.name}: {size} bytes, the limit is {limits.max_bytes} (ExtractionLimits.max_bytes)")
-    isolate.warm()
-    return isolate.call(document_datasets, path, source, min(max_pages, limits.max_pages), data_dir, settings,
-                        limits=limits, count_pages=lambda: _page_count(path))
 
 
 @dataclass
@@ -120,13 +68,15 @@ class DocResult:
     frames: dict[str, pd.DataFrame] | None = None
     reject: dict | None = None
     cached: bool = False
+    unchanged: bool = False  # its published rows are current: nothing read, nothing published
+    key: str = ""  # what its rows depend on besides bytes and source (``plan.document_key``)
     seconds: float = 0.0
     stats: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # step → seconds (fetch, extract, validate)
 
     @property
     def ok(self) -> bool:
-        return self.frames is not None
+        return self.frames is not None or self.unchanged
 
     @property
     def status(self) -> str:
@@ -149,6 +99,8 @@ class DocResult:
 
 def _page_stats(pages: pd.DataFrame | None) -> dict[str, int]:
     """Pages not read (no usable text layer and no word read by OCR), read by OCR, and blank."""
+    import pandas as pd
+
     if pages is None or pages.empty:
         return {"image_pages": 0, "ocr_pages": 0, "blank_pages": 0}
     ocr = pages["is_ocr"].fillna(False).astype(bool) if "is_ocr" in pages else pd.Series(False, index=pages.index)
@@ -166,14 +118,6 @@ def resolve_entries(args: Iterable[str], cwd: Path | None = None,
     line's ``--setting``) are laid over every entry's own ``settings:``."""
     entries = entries_from_args([str(a) for a in args], cwd=cwd)
     return [e.with_settings(settings) for e in entries] if settings else entries
-
-
-def _ocr_seconds(frames: Mapping[str, pd.DataFrame] | None) -> float:
-    """OCR wall time of a document, from its documents row (0 for a cached or scan-free one)."""
-    docs = (frames or {}).get("documents")
-    if docs is None or "ocr_seconds" not in docs or docs.empty:
-        return 0.0
-    return round(float(docs["ocr_seconds"].fillna(0).sum()), 2)
 
 
 def fetch_entry(entry: ManifestEntry, data_dir: Path | str = "data",
@@ -200,17 +144,23 @@ def rejected(entry: ManifestEntry, exc: BaseException, run_id: str = "", sha256:
 
 def extract_entry(entry: ManifestEntry, sha256: str, data_dir: Path | str = "data", run_id: str = "",
                   max_pages: int = DEFAULT_MAX_PAGES, use_cache: bool = True,
-                  timings: Mapping[str, float] | None = None, limits: ExtractionLimits = DEFAULT_LIMITS) -> DocResult:
+                  timings: Mapping[str, float] | None = None, limits: ExtractionLimits = DEFAULT_LIMITS,
+                  ocr_workers: int | None = None) -> DocResult:
     """Extract and normalize the fetched document ``sha256`` (from the raw store; cached by
     sha256 + ``cache_key()``). Never raises for a bad document. ``timings`` are the steps
-    before this one (e.g. ``{"fetch": 0.2}``), kept in the result."""
+    before this one (e.g. ``{"fetch": 0.2}``), kept in the result with ``extract`` (PDF →
+    Document), ``records`` (→ frames) and ``cache`` (the rest: reading or writing the cache)."""
     times = dict(timings or {})
     t0 = time.perf_counter()
     path = raw_path(sha256, data_dir)
     cached = False
+    took: dict[str, float] = {}
+    from pipeline.core import cache  # pandas: only when a document is read
+
     try:
         def compute() -> dict[str, pd.DataFrame]:
-            return isolated_datasets(path, entry.source, max_pages, limits, data_dir, entry.settings_map)
+            return isolated_datasets(path, entry.source, max_pages, limits, data_dir, ocr_workers=ocr_workers,
+                                     seconds=took, settings=entry.settings_map)
 
         if use_cache:
             key = cache_key(entry.settings_map)
@@ -222,12 +172,29 @@ def extract_entry(entry: ManifestEntry, sha256: str, data_dir: Path | str = "dat
     except Exception as exc:  # classified below, never swallowed
         times["extract"] = time.perf_counter() - t0
         return rejected(entry, exc, run_id, sha256, times)
-    times["extract"] = time.perf_counter() - t0
+    total = time.perf_counter() - t0
+    times.update(extract=took.get("extract", 0.0), records=took.get("records", 0.0))
+    times["cache"] = max(0.0, total - times["extract"] - times["records"])
     frames = _with_source(dict(frames), entry.source)
     stats = {name: len(df) for name, df in frames.items()}
     stats.update(_page_stats(frames.get("pages")))
     return DocResult(entry.id, entry.source, sha256, frames=frames, cached=cached, seconds=sum(times.values()),
-                     stats=stats, timings=times)
+                     stats=stats, timings=times, key=entry_key(entry, max_pages))
+
+
+def entry_key(entry: ManifestEntry, max_pages: int = DEFAULT_MAX_PAGES) -> str:
+    """What an entry's rows depend on besides its bytes and source (``plan.document_key``): the
+    code, the page limit and the extraction settings the entry overrides."""
+    return document_key(cache_key(entry.settings_map), max_pages)
+
+
+def unchanged_result(entry: ManifestEntry, sha256: str, plan: RunPlan,
+                     timings: Mapping[str, float] | None = None, key: str | None = None) -> DocResult:
+    """The result of a document whose published rows are current (``plan.is_current``): no
+    frames, its counts as recorded when it was published."""
+    times = dict(timings or {})
+    return DocResult(entry.id, entry.source, sha256, cached=True, unchanged=True, key=key or plan.key,
+                     stats=plan.stats(sha256), timings=times, seconds=sum(times.values()))
 
 
 def source_message(entry: ManifestEntry, message: str, sha256: str | None = None) -> str:
@@ -296,74 +263,18 @@ def _reject(entry: ManifestEntry, sha: str | None, stage: str, code: str, messag
             "run_id": run_id, "rejected_at": datetime.now(UTC)}
 
 
-@dataclass
-class RunOutcome:
-    """What a run did: accepted and rejected documents, rows now in each published dataset,
-    and ``versions`` (dataset → (previous version, new version)) for ``release_diff``."""
-
-    run_id: str
-    published: list[DocResult]
-    rejected: list[DocResult]
-    counts: Mapping[str, int]
-    versions: dict = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        """True when no document was rejected."""
-        return not self.rejected
-
-    def summary_rows(self) -> list[dict]:
-        """One row per document: status, pages, tables, records, cache hit and step timings."""
-        rows = []
-        for r in self.published + self.rejected:
-            rows.append({"document": r.entry_id, "sha256": (r.sha256 or "")[:12], "status": r.status,
-                         "pages": r.stats.get("pages", 0), "tables": r.stats.get("tables", 0),
-                         "records": sum(r.stats.get(n, 0) for n in RECORD_DATASETS),
-                         "norm_items": r.stats.get("norm_items", 0), "cached": r.cached,
-                         "fetch_s": round(r.timings.get("fetch", 0.0), 2),
-                         "extract_s": round(r.timings.get("extract", 0.0), 2),
-                         "validate_s": round(r.timings.get("validate", 0.0), 2),
-                         "ocr_s": _ocr_seconds(r.frames),  # part of extract_s
-                         "seconds": round(r.seconds, 2)})
-        return rows
-
-    def totals(self) -> dict[str, Any]:
-        """The run in one row: documents, pages, tables, records, rejects, seconds of work."""
-        rows = self.summary_rows()
-        return {"documents": len(rows), "published": len(self.published), "rejects": len(self.rejected),
-                "pages": sum(r["pages"] for r in rows), "tables": sum(r["tables"] for r in rows),
-                "records": sum(r["records"] for r in rows), "cached": sum(bool(r["cached"]) for r in rows),
-                "ocr_seconds": round(sum(r["ocr_s"] for r in rows), 2),
-                "seconds": round(sum(r["seconds"] for r in rows), 2)}
-
-    def reject_lines(self) -> list[str]:
-        """One line per rejected document: id, stage, error code and message."""
-        return [f"{r.entry_id}: {r.reject['stage']}/{r.reject['error_code']}: "
-                f"{r.reject['message'].removeprefix(f'{r.entry_id}: ')}"
-                for r in self.rejected if r.reject]
-
-    def message(self) -> str:
-        """One sentence for a run's final state: what was published and why documents were rejected."""
-        n = len(self.published) + len(self.rejected)
-        head = f"run {self.run_id}: {len(self.published)} of {n} documents published"
-        if not self.rejected:
-            return head
-        return f"{head}, {len(self.rejected)} rejected: " + "; ".join(self.reject_lines())
-
-
-def quality_frame(results: Iterable[DocResult]) -> pd.DataFrame | None:
-    """The ``quality_checks`` rows of every accepted document, or None when no result has them."""
-    parts = [r.frames["quality_checks"] for r in results if r.ok and r.frames and "quality_checks" in r.frames]
-    return pd.concat(parts, ignore_index=True) if parts else None
-
-
-def publish_results(results: Iterable[DocResult], data_dir: Path | str = "data", run_id: str | None = None) -> RunOutcome:
+def publish_results(results: Iterable[DocResult], data_dir: Path | str = "data", run_id: str | None = None, *,
+                    stages: Mapping[str, float] | None = None, run_started: float | None = None,
+                    workers: int | None = None) -> RunOutcome:
     """Publish every accepted document's frames, every rejection and the datasets derived across
     documents (citation graph, ``norms_consolidated``: ``pipeline.runs.derived``) as ONE run: one
     run id, one run record, all or nothing. Two sources with identical bytes (same sha256) are
-    one document: its rows are published once."""
-    from pipeline.runs.derived import deriver
-    from pipeline.store.publish import publish
+    one document: its rows are published once (the first source's). Unchanged documents
+    (``unchanged_result``) publish nothing and keep their rows; when every document is unchanged
+    and none rejected, no table is written and the run's record points at the same versions
+    (``pipeline.store.runlog.record_unchanged``). ``stages`` (seconds so far) and the wall time since
+    ``run_started`` (``time.perf_counter()``) go into the run record (``schemas/runs.py``)."""
+    from pipeline.store.runlog import record_unchanged
 
     run_id = run_id or new_run_id()
     results = list(results)
@@ -371,24 +282,48 @@ def publish_results(results: Iterable[DocResult], data_dir: Path | str = "data",
     bad = [r for r in results if not r.ok]
     collected: dict[str, list[pd.DataFrame]] = {}
     seen: set[str | None] = set()
+    fresh: list[DocResult] = []
     for r in ok:
         if r.sha256 in seen:  # the same bytes under two sources: one document, its rows once
             continue
         seen.add(r.sha256)
+        if r.unchanged:
+            continue
+        fresh.append(r)
         for name, df in (r.frames or {}).items():
             collected.setdefault(name, []).append(df)
-    frames = {name: pd.concat(dfs, ignore_index=True) for name, dfs in collected.items()}
-    if bad:
-        frames["rejects"] = reject_frame(_reject_rows(bad, run_id))
+    frames: dict[str, pd.DataFrame] = {}
+    if collected or bad:
+        import pandas as pd
+
+        from pipeline.records.datasets import reject_frame
+
+        frames = {name: pd.concat(dfs, ignore_index=True) for name, dfs in collected.items()}
+        if bad:
+            frames["rejects"] = reject_frame(_reject_rows(bad, run_id))
+    mode = "incremental" if any(r.unchanged for r in ok) else "full"
+    times = {k: round(float(v), 3) for k, v in (stages or {}).items()}
+    if run_started is not None:
+        times["total"] = round(time.perf_counter() - run_started, 3)
+    extra = {"mode": mode, "derive_key": derive_key(), "stages": times, "documents_total": len(results),
+             **({"workers": workers} if workers else {})}
     counts: Mapping[str, int] = {}
     versions: dict = {}
     if frames:
-        hashes = [r.sha256 for r in ok if r.sha256]
+        from pipeline.runs.derived import deriver
+        from pipeline.store.publish import publish
+
+        hashes = [r.sha256 for r in fresh if r.sha256]
+        documents = {r.sha256: {"source": r.source, "key": r.key, "stats": r.stats} for r in fresh if r.sha256}
         result = publish(frames, data_dir, run_id=run_id, input_hashes=hashes,
-                         derive=deriver(frames, hashes, data_dir))
+                         derive=deriver(frames, hashes, data_dir), documents=documents, extra=extra)
         counts = result
         versions = dict(result.versions)
-    return RunOutcome(run_id, ok, bad, counts, versions)
+        times = json.loads(result.record_path.read_text(encoding="utf-8")).get("stages", times)
+    elif ok:  # every document unchanged, none rejected
+        mode = "unchanged"
+        times = record_unchanged(data_dir, run_id, {**extra, "mode": mode})["stages"]
+    return RunOutcome(run_id, ok, bad, counts, versions, mode=mode, stages=times)
 
 
 def _reject_rows(bad: list[DocResult], run_id: str) -> list[dict]:

@@ -47,9 +47,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
-
-import httpx
+from typing import TYPE_CHECKING, BinaryIO
 
 from pipeline.core.errors import (
     ChecksumMismatch,
@@ -66,6 +64,9 @@ from pipeline.core.errors import (
 from pipeline.core.version import __version__
 from pipeline.sources.manifest import ManifestEntry
 from pipeline.sources.rawstore import DEFAULT_DATA_DIR, RawRecord, commit, staging_file
+
+if TYPE_CHECKING:  # imported where used: a run of local files does not load the HTTP client
+    import httpx
 
 PDF_MAGIC = b"%PDF-"
 MAGIC_WINDOW = 1024  # the PDF header may follow a little junk; readers accept it within 1 KiB
@@ -88,6 +89,8 @@ class FetchSettings:
     user_agent: str = f"decree-pipeline/{__version__}"
 
     def timeout(self) -> httpx.Timeout:
+        import httpx
+
         return httpx.Timeout(connect=self.connect_timeout, read=self.read_timeout,
                              write=self.read_timeout, pool=self.connect_timeout)
 
@@ -97,6 +100,8 @@ DEFAULT_SETTINGS = FetchSettings()
 
 def make_client(settings: FetchSettings = DEFAULT_SETTINGS) -> httpx.Client:
     """An httpx client configured by ``settings``; share one across fetches to reuse connections."""
+    import httpx
+
     return httpx.Client(timeout=settings.timeout(), follow_redirects=True, max_redirects=settings.max_redirects,
                         headers={"User-Agent": settings.user_agent})
 
@@ -146,6 +151,8 @@ def _now() -> str:
 
 
 def _fetch_url(entry: ManifestEntry, data_dir: Path | str, settings: FetchSettings, client: httpx.Client) -> RawRecord:
+    import httpx
+
     with staging_file(data_dir) as (out, staged):
         sink = _Sink(out, entry, settings.max_bytes)
         try:

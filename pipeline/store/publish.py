@@ -32,14 +32,10 @@ file lock (``_runs/.lock``) serializes concurrent publishes on one machine.
 
 from __future__ import annotations
 
-import fcntl
-import json
-import os
 import re
-import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,40 +47,28 @@ import pyarrow.compute as pc
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 
 from pipeline.core.errors import PipelineError, PublishFailed, PublishInputError
-from pipeline.core.fingerprint import code_fingerprint
-from pipeline.core.version import __version__
-from pipeline.store.tables import (
-    DEFAULT_DATA_DIR,
-    dataset_path,
-    declared_schema,
-    latest_run,
-    row_count,
-    runs_dir,
-    schema_of,
+from pipeline.store.runlog import (
+    TableCommit,
+    code_version,
+    parser_version,
+    recover,
+    roll_back,
+    write_run_record,
+    writer_lock,
 )
+from pipeline.store.tables import DEFAULT_DATA_DIR, dataset_path, declared_schema, row_count, schema_of
 from schemas import dataset
+from schemas.runs import RUN_RECORD_FORMAT
 
 __all__ = ["PublishResult", "TableCommit", "publish", "recover"]
 
-RUN_RECORD_FORMAT = 1
+# a test replaces it to make the record fail
+_write_run_record = write_run_record
 # datasets whose document keys are documents a run could NOT ingest: they are not input hashes
 # and their rows elsewhere are kept (a failed re-fetch must not erase good data)
 _REJECT_DATASETS = frozenset({"rejects"})
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
 
-
-
-@dataclass(frozen=True)
-class TableCommit:
-    """One table's commit in a run: ``previous_version`` is None when the run created the table."""
-
-    name: str
-    previous_version: int | None
-    version: int
-    rows: int
-    rows_added: int
-    replaced_documents: int
-    schema_rewrite: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,6 +103,8 @@ def publish(
     run_id: str | None = None,
     input_hashes: Iterable[str] | None = None,
     derive: Callable[[], Mapping[str, pd.DataFrame]] | None = None,
+    documents: Mapping[str, Mapping[str, Any]] | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> PublishResult:
     """Publish ``frames`` (dataset name → rows) as one run.
 
@@ -131,7 +117,13 @@ def publish(
     from what is published: it is called under the writer lock, after recovery and before any
     commit, and its frames are committed in the same run, so a run publishes its documents and
     what is derived from them together or not at all. Its errors publish nothing.
+
+    ``documents`` (doc_sha256 → what produced its rows) and ``extra`` (more keys declared in
+    ``schemas/runs.py``, e.g. ``stages``) go into the run record; the record's ``documents`` are
+    the previous record's, less every document whose rows this run replaced, plus ``documents``.
+    The seconds spent deriving and publishing are added to ``extra["stages"]``.
     """
+    t0 = time.perf_counter()
     run_id = run_id or uuid.uuid4().hex[:12]
     if not _RUN_ID.match(run_id):
         raise PublishInputError(f"run id {run_id!r}: use letters, digits and _ . : - (at most 128)")
@@ -146,14 +138,17 @@ def publish(
         hashes = sorted(set(input_hashes))
     rejected = sorted(set().union(*(_document_keys(n, t) for n, t in tables.items() if n in _REJECT_DATASETS)))
     started = datetime.now(UTC)
-    with _writer_lock(data_dir):
+    with writer_lock(data_dir):
         last = recover(data_dir, run_id=run_id)
+        t_derive = time.perf_counter()
         if derive is not None:
             tables.update({name: _to_arrow(name, df) for name, df in _derived(derive, run_id).items()})
+        t_derive = time.perf_counter() - t_derive
         sequence = (last["sequence"] if last else 0) + 1
         meta = {
             "run_id": run_id, "run_sequence": sequence, "publish_action": "publish",
-            "pipeline_version": __version__, "parser_version": _parser_version(), "code_fingerprint": code_fingerprint(),
+            "pipeline_version": code_version()["pipeline"], "parser_version": parser_version(),
+            "code_fingerprint": code_version()["code"],
             "input_hashes": hashes, "rejected_hashes": rejected,
         }
         commits: dict[str, TableCommit] = {}
@@ -165,18 +160,24 @@ def publish(
             snapshot = dict(last["snapshot"]) if last else {}
             snapshot.update({n: c.version for n, c in commits.items()})
             record = {
+                **_carried(last, set(hashes) | set(rejected), documents), "mode": "publish", **dict(extra or {}),
                 "format": RUN_RECORD_FORMAT, "sequence": sequence, "run_id": run_id,
                 "started_at": started.isoformat(), "committed_at": datetime.now(UTC).isoformat(),
-                "code_version": {"pipeline": __version__, "parser": _parser_version(), "code": code_fingerprint()},
+                "code_version": code_version(),
                 "input_hashes": hashes, "rejected_hashes": rejected,
                 "tables": {n: {"previous_version": c.previous_version, "version": c.version, "rows": c.rows,
                                "rows_added": c.rows_added, "replaced_documents": c.replaced_documents}
                            for n, c in commits.items()},
                 "snapshot": snapshot,
             }
+            stages = {**dict(record.get("stages") or {}), "derive": round(t_derive, 3)}
+            took = time.perf_counter() - t0
+            record["stages"] = {**stages, "publish": round(took, 3)}
+            if "total" in stages:  # the run's wall time so far, given by the caller: add this publish
+                record["stages"]["total"] = round(stages["total"] + took, 3)
             path = _write_run_record(record, data_dir)
         except BaseException as exc:
-            errors = _roll_back(commits, data_dir, run_id, run_id, sequence)
+            errors = roll_back(commits, data_dir, run_id, run_id, sequence)
             note = f"; rollback also failed for {errors} (the next publish restores them)" if errors else ""
             if isinstance(exc, PublishInputError):
                 raise
@@ -187,6 +188,18 @@ def publish(
     return PublishResult(run_id, sequence, path, commits, snapshot)
 
 
+def _carried(last: Mapping[str, Any] | None, replaced: set[str],
+             documents: Mapping[str, Mapping[str, Any]] | None) -> dict[str, Any]:
+    """The record keys a run carries forward: ``documents`` (less the ``replaced``, plus the
+    run's own) and ``derive_key``."""
+    docs = {h: d for h, d in ((last or {}).get("documents") or {}).items() if h not in replaced}
+    docs.update({h: dict(d) for h, d in (documents or {}).items()})
+    out: dict[str, Any] = {"documents": docs}
+    if last and last.get("derive_key"):
+        out["derive_key"] = last["derive_key"]
+    return out
+
+
 def _derived(derive: Callable[[], Mapping[str, pd.DataFrame]], run_id: str) -> Mapping[str, pd.DataFrame]:
     try:
         return derive()
@@ -195,95 +208,6 @@ def _derived(derive: Callable[[], Mapping[str, pd.DataFrame]], run_id: str) -> M
     except Exception as exc:  # a bug in a derivation: nothing is written, the run says why
         raise PublishFailed(f"run {run_id}: building the derived datasets failed, nothing published: "
                             f"{exc.__class__.__name__}: {exc}") from exc
-
-
-def recover(data_dir: Path | str = DEFAULT_DATA_DIR, *, run_id: str = "recover") -> dict[str, Any] | None:
-    """Restore every table that holds commits of a run without a run record (a crashed publish)
-    to the version pinned by the latest record. Returns that record. Called by ``publish``."""
-    last = latest_run(data_dir)
-    sequence = last["sequence"] if last else 0
-    snapshot = last["snapshot"] if last else {}
-    root = Path(data_dir) / "parquet"
-    if not root.is_dir():
-        return last
-    for path in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("_")):
-        if not DeltaTable.is_deltatable(str(path)):
-            continue
-        dt = DeltaTable(str(path))
-        pinned = snapshot.get(path.name)
-        if pinned is not None and dt.version() == pinned:
-            continue
-        orphans = []
-        for h in dt.history():  # newest first
-            if pinned is not None and h["version"] <= pinned:
-                break
-            if h.get("publish_action") == "rollback":
-                break
-            if h.get("publish_action") == "publish" and int(h.get("run_sequence", 0)) > sequence:
-                orphans.append(h.get("run_id"))
-        if orphans:
-            commit = TableCommit(path.name, pinned, dt.version(), 0, 0, 0)
-            failed = _roll_back({path.name: commit}, data_dir, run_id, orphans[0], sequence + 1)
-            if failed:
-                raise PublishFailed(f"cannot restore {path.name} after the unrecorded run {orphans[0]}: {failed}")
-    return last
-
-
-def _parser_version() -> str:
-    from extractors.document import PARSER_VERSION
-
-    return PARSER_VERSION
-
-
-@contextmanager
-def _writer_lock(data_dir: Path | str) -> Iterator[None]:
-    d = runs_dir(data_dir)
-    d.mkdir(parents=True, exist_ok=True)
-    with open(d / ".lock", "a+b") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)  # released by the OS if the process dies
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
-
-
-def _write_run_record(record: dict[str, Any], data_dir: Path | str) -> Path:
-    d = runs_dir(data_dir)
-    final = d / f"{record['sequence']:08d}.json"
-    fd, tmp = tempfile.mkstemp(prefix=".run.", suffix=".tmp", dir=d)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(record, f, ensure_ascii=False, indent=1, sort_keys=True)
-            f.flush()
-            os.fsync(f.fileno())
-        try:
-            os.link(tmp, final)  # atomic, and fails instead of overwriting another run's record
-        except FileExistsError:
-            raise PublishFailed(f"run record {final.name} already exists: another publish ran concurrently") from None
-    finally:
-        os.unlink(tmp)
-    return final
-
-
-def _roll_back(commits: Mapping[str, TableCommit], data_dir: Path | str, run_id: str, rolled_back: str,
-               sequence: int) -> list[str]:
-    """Restore each committed table to its previous version (or empty it if the run created it).
-    Returns the tables that could not be restored."""
-    failed = []
-    for name, c in commits.items():
-        props = CommitProperties(custom_metadata={
-            "publish_action": "rollback", "run_id": run_id, "run_sequence": sequence,
-            "rolled_back_run_id": rolled_back, "restored_version": c.previous_version,
-            "pipeline_version": __version__, "parser_version": _parser_version()})
-        try:
-            dt = DeltaTable(str(dataset_path(name, data_dir)))
-            if c.previous_version is None:
-                dt.delete(commit_properties=props)
-            else:
-                dt.restore(c.previous_version, commit_properties=props)
-        except Exception as exc:  # keep rolling back the others; report which failed
-            failed.append(f"{name} ({exc.__class__.__name__}: {exc})")
-    return failed
 
 
 def _document_keys(name: str, table: pa.Table) -> set[str]:

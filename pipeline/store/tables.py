@@ -7,13 +7,14 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Any
-
-import pyarrow as pa
-from deltalake import DeltaTable
+from typing import TYPE_CHECKING, Any
 
 from pipeline.core.errors import DatasetNotPublished, PublishError, VersionNotFound
 from schemas import Dataset, dataset
+
+if TYPE_CHECKING:  # loaded where used: reading run records needs neither
+    import pyarrow as pa
+    from deltalake import DeltaTable
 
 DEFAULT_DATA_DIR = Path("data")
 RUNS_DIR = "_runs"
@@ -54,6 +55,8 @@ def run_record(run_id: str, data_dir: Path | str = DEFAULT_DATA_DIR) -> dict[str
 
 def _type_key(t: pa.DataType) -> str:
     """A type's identity without the name of list items (Delta calls them 'element', arrow 'item')."""
+    import pyarrow as pa
+
     if pa.types.is_list(t) or pa.types.is_large_list(t):
         return f"list<{_type_key(t.value_type)}>"
     return str(t)
@@ -61,6 +64,8 @@ def _type_key(t: pa.DataType) -> str:
 
 def schema_of(dt: DeltaTable) -> dict[str, str]:
     """column → type of a Delta table version, comparable with ``declared_schema``."""
+    import pyarrow as pa
+
     return {f.name: _type_key(f.type) for f in pa.schema(dt.schema().to_arrow())}
 
 
@@ -77,6 +82,8 @@ def row_count(dt: DeltaTable) -> int:
 
 
 def open_table(name: str, data_dir: Path | str) -> DeltaTable:
+    from deltalake import DeltaTable
+
     path = dataset_path(name, data_dir)
     if not DeltaTable.is_deltatable(str(path)):
         raise DatasetNotPublished(f"dataset {name!r} not published under {Path(data_dir) / 'parquet'}")
@@ -84,6 +91,8 @@ def open_table(name: str, data_dir: Path | str) -> DeltaTable:
 
 
 def file_rows(dt: DeltaTable) -> dict[str, int]:
+    import pyarrow as pa
+
     actions = pa.table(dt.get_add_actions(flatten=True))
     if not actions.num_rows:
         return {}
