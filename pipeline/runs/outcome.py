@@ -72,7 +72,8 @@ class RunOutcome:
 
     def reject_lines(self) -> list[str]:
         """One line per rejected document: id, stage, error code and message."""
-        return [f"{r.entry_id}: {r.reject['stage']}/{r.reject['error_code']}: {r.reject['message']}"
+        return [f"{r.entry_id}: {r.reject['stage']}/{r.reject['error_code']}: "
+                f"{r.reject['message'].removeprefix(f'{r.entry_id}: ')}"
                 for r in self.rejected if r.reject]
 
     def message(self) -> str:
