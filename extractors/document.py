@@ -22,7 +22,7 @@ from extractors.repair import readable_pdf
 from extractors.settings import ExtractionSettings
 from extractors.stitch import stitch_fragments
 from extractors.structure import classify, extract_meta, find_heading_lines
-from extractors.table_pages import TablePage, find_tables
+from extractors.table_pages import TablePage, find_tables, needs_camelot
 from extractors.table_settings import TABLE_SETTINGS
 from extractors.text import chars_to_lines, inside, repeated_margin_texts, split_furniture
 from extractors.triage import (
@@ -91,7 +91,8 @@ def _read_pages(path: Path, max_pages: int, settings: ExtractionSettings) -> lis
     except Exception as exc:  # classified: encrypted, corrupt (extractors/failures.py)
         raise open_error(path, exc) from exc
     results: list[_PageResult] = []
-    pending: list[_PageResult] = []  # read, tables not yet found (a batch: TableSettings.batch_pages)
+    pending: list[_PageResult] = []  # read; the table candidates among them hold their characters until
+    # their batch (TableSettings.batch_pages) is read by camelot
     n_meta = 0
     with pdf:
         if getattr(pdf.doc, "encryption", None) and not pdf.pages:
@@ -119,9 +120,12 @@ def _read_pages(path: Path, max_pages: int, settings: ExtractionSettings) -> lis
             meta = meta_page_lines(page, own, n_meta < 6)
             n_meta += meta is not None
             # tables (only on pages with a text layer of their own) and lines: _finish_pages, by batch
-            pending.append(_PageResult(pt, [], [], meta, chars, list(page.edges) if own else None))
+            edges = list(page.edges) if own else None
+            pending.append(_PageResult(pt, [], [], meta, chars, edges))
             page.close()  # release the page's parsed objects before the next page
-            if len(pending) >= TABLE_SETTINGS.batch_pages:
+            if edges is None or not needs_camelot(chars, edges):  # finished now, its characters released
+                _finish_pages(path, pending[-1:], settings)
+            if sum(r.chars is not None for r in pending) >= TABLE_SETTINGS.batch_pages:
                 _finish_pages(path, pending, settings)
                 results.extend(pending)
                 pending = []

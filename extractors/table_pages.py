@@ -94,6 +94,11 @@ def may_hold_unruled_table(chars: Sequence[Char], settings: TableSettings = TABL
     return side_by_side_rows(chars, settings) >= need
 
 
+def needs_camelot(chars: Sequence[Char], edges: Sequence[Edge], settings: TableSettings = TABLE_SETTINGS) -> bool:
+    """Whether any flavour of camelot is to read this page (see the module docstring)."""
+    return page_has_rulings(edges, settings) or may_hold_unruled_table(chars, settings)
+
+
 def camelot_pages(path: Path, pages: Iterable[int], flavor: str, **kwargs: Any) -> dict[int, list[Any]]:
     """camelot's tables of several pages in one call (one open of the PDF), by page number."""
     pages = sorted(set(pages))
