@@ -22,7 +22,7 @@ from extractors.repair import readable_pdf
 from extractors.settings import ExtractionSettings
 from extractors.stitch import stitch_fragments
 from extractors.structure import classify, extract_meta, find_heading_lines
-from extractors.tables import find_page_tables
+from extractors.table_pages import TablePage, find_tables, needs_camelot
 from extractors.text import chars_to_lines, inside, repeated_margin_texts, split_furniture
 from extractors.triage import (
     needs_ocr,
@@ -61,6 +61,24 @@ class _PageResult:
     lines: list[Line]
     fragments: list[TableFragment]
     meta_lines: list[Line] | None = None  # page 1 and signature pages, for the masthead reader
+    chars: list | None = None  # the page's prepared characters, only until its tables are found
+    edges: list | None = None
+
+
+def _finish_pages(path: Path, pending: list[_PageResult], settings: ExtractionSettings) -> None:
+    """Tables of a batch of read pages (camelot once per flavour for the batch,
+    extractors.table_pages), then each page's lines outside its tables; characters released."""
+    todo = [r for r in pending if r.chars is not None]
+    found = find_tables(path, [TablePage(r.page.page, r.page.height, r.chars, r.edges) for r in todo if r.edges is not None],
+                        settings.tables)
+    for r in todo:
+        chars, r.chars, r.edges = r.chars, None, None
+        r.fragments = frags = found.get(r.page.page, [])
+        outside = [c for c in chars if not any(inside(c, f.bbox, pad=settings.table_text_pad) for f in frags)]
+        r.lines = chars_to_lines(outside, r.page.page, settings)
+        r.page.n_words = sum(len(ln.text.split()) for ln in r.lines)
+        if frags:
+            r.page.kind = "table"
 
 
 def _read_pages(path: Path, max_pages: int, settings: ExtractionSettings) -> list[_PageResult]:
@@ -71,6 +89,9 @@ def _read_pages(path: Path, max_pages: int, settings: ExtractionSettings) -> lis
     except Exception as exc:  # classified: encrypted, corrupt (extractors/failures.py)
         raise open_error(path, exc) from exc
     results: list[_PageResult] = []
+    pending: list[_PageResult] = []  # read; the table candidates among them hold their characters until
+    # their batch (TableSettings.batch_pages) is read by camelot
+    n_meta = 0
     with pdf:
         if getattr(pdf.doc, "encryption", None) and not pdf.pages:
             raise EncryptedPdf(f"{path.name}: encrypted PDF")
@@ -90,16 +111,24 @@ def _read_pages(path: Path, max_pages: int, settings: ExtractionSettings) -> lis
             # once: space glyphs, font space widths, duplicates (extractors.text.prepare_chars); the page
             # kind and masthead input stay those of the page's own (triaged) text layer
             chars = prepare_chars(own + annotation_chars(page), settings)
-            frags = find_page_tables(path, page.page_number, h, chars, page.edges, settings.tables) if own else []
-            outside = [c for c in chars if not any(inside(c, f.bbox, pad=settings.table_text_pad) for f in frags)]
-            lines = chars_to_lines(outside, page.page_number, settings)
-            kind = "table" if frags else "text" if own else page_kind(tri)
+            kind = "text" if own else page_kind(tri)
             pt = PageText(page.page_number, w, h, rotation, "landscape" if w > h else "portrait", kind,
-                          n_chars, sum(len(ln.text.split()) for ln in lines))
+                          n_chars, 0)
             record_triage(pt, tri)
-            meta = meta_page_lines(page, own, sum(r.meta_lines is not None for r in results) < 6, settings.masthead)
-            results.append(_PageResult(pt, lines, frags, meta))
+            meta = meta_page_lines(page, own, n_meta < 6, settings.masthead)
+            n_meta += meta is not None
+            # tables (only on pages with a text layer of their own) and lines: _finish_pages, by batch
+            edges = list(page.edges) if own else None
+            pending.append(_PageResult(pt, [], [], meta, chars, edges))
             page.close()  # release the page's parsed objects before the next page
+            if edges is None or not needs_camelot(chars, edges, settings.tables):  # finished now, its characters released
+                _finish_pages(path, pending[-1:], settings)
+            if sum(r.chars is not None for r in pending) >= settings.tables.batch_pages:
+                _finish_pages(path, pending, settings)
+                results.extend(pending)
+                pending = []
+        _finish_pages(path, pending, settings)
+        results.extend(pending)
     return results
 
 

@@ -32,6 +32,18 @@ class TableSettings:
     """An unruled grid needs this many rows and columns to be told from aligned prose."""
     stream_filled_row_share: float = 0.6
     """Share of an unruled candidate's rows that must have two or more filled cells."""
+    stream_char_margin: float = 1.0
+    stream_line_overlap: float = 0.5
+    stream_row_tol: float = 2.0
+    """How camelot's stream flavour cuts a page into text lines and rows (its own defaults:
+    pdfminer LAParams ``char_margin=1.0``, ``line_overlap=0.5``, ``row_tol=2``). The same rule,
+    run on the characters already read, tells which pages can hold an unruled table at all
+    (``extractors.table_pages.may_hold_unruled_table``); change them only together with camelot's."""
+    batch_pages: int = 16
+    """Table pages whose search is done together: camelot reads a batch's pages in one call (it
+    re-opens and indexes the whole PDF on every call: about 1 ms per page of the document). A
+    batch holds its pages' characters until read (2-3 MB a page of a dense table): 16 pages cost
+    some 40 MB; on a 1,000-page PDF, one call per 16 table pages adds about 0.06 s per page."""
 
     # ---- cells -----------------------------------------------------------------------------
     row_pad: float = 0.5
@@ -63,7 +75,7 @@ class TableSettings:
 
     def __post_init__(self) -> None:
         for name in ("min_edges_for_table", "combined_retry_min_edges", "stream_min_rows",
-                     "stream_min_cols", "max_header_rows"):
+                     "stream_min_cols", "max_header_rows", "batch_pages"):
             if getattr(self, name) < 1:
                 raise ValueError(f"TableSettings.{name} must be >= 1")
         for name in ("stream_max_whitespace", "stream_min_accuracy"):
@@ -74,7 +86,8 @@ class TableSettings:
                 raise ValueError(f"TableSettings.{name} is a share in (0, 1]")
         if self.break_fit_ratio < 1.0:
             raise ValueError("TableSettings.break_fit_ratio must be >= 1 (a row needs its own height)")
-        for name in ("row_pad", "word_gap", "shading_edge_tol", "grid_tol"):
+        for name in ("row_pad", "word_gap", "shading_edge_tol", "grid_tol", "stream_char_margin",
+                     "stream_line_overlap", "stream_row_tol"):
             if getattr(self, name) < 0.0:
                 raise ValueError(f"TableSettings.{name} must be >= 0")
         if self.stream_min_chars < 0:
