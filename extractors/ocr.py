@@ -18,7 +18,9 @@
   are markedly thicker than the page's median line);
 * Vietnamese post-OCR fixes (``extractors.ocr_fixes``, data in ``schemas/ocr_fixes.tsv``) are
   applied to every line and cell;
-* pages run in a process pool (``OcrSettings.workers``, one Tesseract thread each) and every
+* pages run in a process pool (``OcrSettings.workers``, capped by the environment variable
+  ``DECREE_OCR_WORKERS`` that a run extracting documents in parallel sets; one Tesseract thread
+  each; a pool of 1 reads in the calling process) and every
   page result is cached under ``<cache_root>/cache/ocr/<OCR_VERSION>/<key>/``, keyed on the
   SHA-256 of the rendered image and the settings, so a page is never read twice.
 
@@ -325,10 +327,11 @@ def ocr_pages(path: Path | str, pages: Sequence[int], s: OcrSettings | None = No
         return run
     t0 = time.perf_counter()
     root = str(cache_root) if cache_root is not None else None
-    if s.workers == 1 or len(pages) == 1:
+    size = s.pool_size(len(pages))
+    if size == 1:
         results = [ocr_pdf_page(str(path), p, s, root) for p in pages]
     else:
-        with ProcessPoolExecutor(max_workers=min(s.workers, len(pages))) as pool:
+        with ProcessPoolExecutor(max_workers=size) as pool:
             results = list(pool.map(ocr_pdf_page, [str(path)] * len(pages), pages, [s] * len(pages),
                                     [root] * len(pages)))
     run.pages = {r.page: r for r in results}

@@ -5,14 +5,19 @@ runs Tesseract over what this module prepares."""
 
 from __future__ import annotations
 
+import os
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from extractors.model import Line, TableFragment
+
+# caps the OCR pool of every document read in this process and in the processes it starts: a run
+# that extracts N documents in parallel sets it (to 1, say) so that N x pool stays within the cores
+OCR_WORKERS_ENV = "DECREE_OCR_WORKERS"
 
 TEXT_MAX_GRAY = 70  # pixels darker than this are text, however tinted
 RIM_MIN_GRAY = 150  # around whitened seal ink, pixels lighter than this are its rim, darker ones text
@@ -42,7 +47,8 @@ class OcrSettings:
     binarise: bool = False  # Otsu before Tesseract (Tesseract binarises internally)
     tables: bool = True  # find ruled tables in the image
     min_word_conf: float = 0.0  # words below this 0-100 confidence are dropped (0: keep all)
-    workers: int = 2  # processes over pages (the machine's cores); 1 runs in this process
+    workers: int = 2  # processes over pages (the machine's cores); 1 runs in this process;
+    # capped by the DECREE_OCR_WORKERS environment variable (see pool_size)
     timeout_s: float = 0.0  # Tesseract timeout per page, 0 = none
 
     def __post_init__(self) -> None:
@@ -62,6 +68,18 @@ class OcrSettings:
             raise ValueError("OcrSettings needs 0 <= min_skew_deg < max_skew_deg <= 45")
         if not 0 < self.colour_margin < 255:
             raise ValueError(f"OcrSettings.colour_margin must be within 1..254, got {self.colour_margin}")
+
+    def pool_size(self, n_pages: int, environ: Mapping[str, str] | None = None) -> int:
+        """Processes the OCR of ``n_pages`` pages may use: ``workers``, capped by the environment's
+        ``DECREE_OCR_WORKERS`` (the run's bound on total processes) and by the number of pages.
+        1 means "in this process, no pool"."""
+        cap = self.workers
+        raw = (os.environ if environ is None else environ).get(OCR_WORKERS_ENV, "").strip()
+        if raw:
+            if not raw.isdigit() or int(raw) < 1:
+                raise ValueError(f"{OCR_WORKERS_ENV} must be a positive integer, got {raw!r}")
+            cap = min(cap, int(raw))
+        return max(1, min(cap, n_pages))
 
     def key(self) -> str:
         """What the cached result depends on (workers and timeout do not change the result)."""
