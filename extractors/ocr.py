@@ -44,6 +44,7 @@ import numpy as np
 from extractors.model import BBox, Cell, Line, TableFragment
 from extractors.ocr_cache import cache_key, page_from_frames, page_to_frames
 from extractors.ocr_fixes import fix_text
+from extractors.ocr_glyphs import fix_comparator, is_speckle
 from extractors.ocr_image import (
     ImageGrid,
     OcrPage,
@@ -51,11 +52,11 @@ from extractors.ocr_image import (
     OcrSettings,
     erase_rulings,
     find_image_tables,
-    preprocess,
+    prepare,
     render_page,
 )
 
-OCR_VERSION = "ocr-1"  # bump when the output of the same settings on the same image changes
+OCR_VERSION = "ocr-3"  # bump when the output of the same settings on the same image changes
 # bold: strokes this much thicker than the page's median (measured on the real scans: regular
 # Times 3.3-3.6 px at 300 dpi, bold 4.4-4.7 px)
 BOLD_STROKE_RATIO = 1.2
@@ -214,8 +215,11 @@ def ocr_cells(gray: np.ndarray, grid: ImageGrid, s: OcrSettings) -> dict[tuple[i
         cy = (w.y0 + w.y1) / 2
         for top, bottom, key, x0, y0 in places:
             if top - gap / 2 <= cy <= bottom + gap / 2:
+                if is_speckle(w.text, w.conf, s.cells):  # grain, seal or signature remains (ocr_glyphs)
+                    break
                 dx, dy = x0 - gap, y0 - top
-                out.setdefault(key, []).append(_Word(w.text, w.x0 + dx, w.y0 + dy, w.x1 + dx, w.y1 + dy, w.conf,
+                box = (w.x0 + dx, w.y0 + dy, w.x1 + dx, w.y1 + dy)
+                out.setdefault(key, []).append(_Word(fix_comparator(w.text, gray, box, s.cells), *box, w.conf,
                                                      w.line_key))
                 break
     return out
@@ -264,11 +268,11 @@ def ocr_image(rgb: np.ndarray, page: int, s: OcrSettings) -> OcrPage:
     import cv2
 
     t0 = time.perf_counter()
-    gray, skew = preprocess(rgb, s)
+    gray, skew, under_ink = prepare(rgb, s)
     px_to_pt = 72.0 / s.dpi
     grids: list[ImageGrid] = []
     if s.tables:
-        grids, mask = find_image_tables(gray, s.dpi)
+        grids, mask = find_image_tables(gray, s.dpi, under_ink)
         if grids:
             gray = erase_rulings(gray, mask, s.dpi)
     ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]

@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from extractors.legacy import LegacyDecision, LegacySettings, base_font_name, detect
+from extractors.legacy import LegacyDecision, LegacySettings, base_font_name, detect, page_text
+from extractors.vietnamese import PlainStats, plain_stats
 
 # kinds of page, as recorded in pages.text_layer
 GOOD = "unicode"  # text layer reads as Vietnamese
@@ -56,6 +57,15 @@ class TriageSettings:
     max_blank_ink: share of dark pixels (80 levels below the paper) in the page's scan at or
       below which a scanned page is blank (scanned blank sheets measure 0.000, the least inked
       scanned text page of the corpus 0.04).
+    plain_max_non_ascii: a text layer with almost no Vietnamese mark is judged as plain text
+      (Vietnamese typed without diacritics, or English) only when at most this share of its
+      letters is outside ASCII (mojibake is full of Latin-1 letters; unmarked text has none).
+    unmarked_share: share of words that are Vietnamese syllables once marks are ignored, plainly
+      cased, above which an unmarked layer is Vietnamese typed without diacritics. Real corpus
+      page 1s with their marks stripped: 0.92-1.00; the scanners' garbled OCR layers: 0.47-0.55.
+    english_share: share of words that are English function words (spaCy's English stop words)
+      above which a layer is English: this repository's English docs 0.37; garbled OCR layers
+      0.02-0.05; Vietnamese without marks up to 0.17 (it also passes unmarked_share).
     """
 
     min_marked_share: float = 0.3
@@ -65,10 +75,14 @@ class TriageSettings:
     image_coverage: float = 0.3
     min_outline_curves: int = 150
     max_blank_ink: float = 0.001
+    plain_max_non_ascii: float = 0.02
+    unmarked_share: float = 0.8
+    english_share: float = 0.25
     legacy: LegacySettings = field(default_factory=LegacySettings)
 
     def __post_init__(self) -> None:
-        for name in ("min_marked_share", "good_share", "max_cid_share", "image_coverage", "max_blank_ink"):
+        for name in ("min_marked_share", "good_share", "max_cid_share", "image_coverage", "max_blank_ink",
+                     "plain_max_non_ascii", "unmarked_share", "english_share"):
             if not 0 < getattr(self, name) <= 1:
                 raise ValueError(f"TriageSettings.{name} must lie in (0, 1]")
         if self.min_words < 1 or self.min_outline_curves < 1:
@@ -85,6 +99,8 @@ class PageEvidence:
     n_curves: int  # filled curves (glyph outlines, when there are no fonts)
     legacy: LegacyDecision
     image_ink: float | None = None  # dark-pixel share of the largest image, pages without text only
+    plain: PlainStats | None = None  # a layer with almost no Vietnamese mark: unmarked Vietnamese? English?
+    non_ascii_share: float | None = None  # share of its letters outside ASCII (with ``plain``)
 
 
 @dataclass(frozen=True)
@@ -133,14 +149,41 @@ def triage_page(ev: PageEvidence, settings: TriageSettings = TriageSettings()) -
                                                                           and share >= settings.good_share):
         return Triage(GOOD, "unicode", f"valid syllables {_fmt(share)} ({_fmt(marked)} with Vietnamese marks) "
                                        f"of {leg.before.n_tokens} words{kept}", share, ev)
+    plain = _plain_text(ev, settings)
+    if plain:
+        return Triage(GOOD, "unicode", f"{plain} ({_fmt(share)} valid syllables, {_fmt(marked)} with Vietnamese "
+                                       f"marks) of {leg.before.n_tokens} words{kept}", share, ev)
     scan = ev.n_images and ev.image_coverage >= settings.image_coverage
     what = ("garbled OCR layer over a scan" if scan else "text layer is not Vietnamese (mojibake or an "
             "unknown encoding)")
     return Triage(NOT_VIETNAMESE, None, f"{what}: valid syllables {_fmt(share)} ({_fmt(marked)} with "
                                        f"Vietnamese marks) of {leg.before.n_tokens} words, "
                                        f"no legacy encoding fits; fonts {', '.join(ev.fonts) or 'none'}"
-                                       + (f"; images cover {ev.image_coverage:.0%}" if ev.n_images else ""),
+                                       + (f"; images cover {ev.image_coverage:.0%}" if ev.n_images else "")
+                                       + (f"; unmarked syllables {_fmt(ev.plain.unmarked_share)}, English "
+                                          f"function words {_fmt(ev.plain.english_share)}" if ev.plain else ""),
                   share, ev)
+
+
+def _plain_text(ev: PageEvidence, settings: TriageSettings) -> str | None:
+    """What a valid text layer without Vietnamese marks reads as, or None (not plain text)."""
+    p = ev.plain
+    if p is None or p.n_tokens < settings.min_words or ev.non_ascii_share is None \
+            or ev.non_ascii_share > settings.plain_max_non_ascii:
+        return None
+    if (p.unmarked_share or 0) >= settings.unmarked_share:
+        return f"Vietnamese typed without diacritics: unmarked syllables {_fmt(p.unmarked_share)}"
+    if (p.english_share or 0) >= settings.english_share:
+        return f"English: function words {_fmt(p.english_share)}"
+    return None
+
+
+def _unjudged(leg: LegacyDecision, settings: TriageSettings) -> bool:
+    """Would the syllable statistics alone send this layer to OCR? (then plain text is looked for)"""
+    b = leg.before
+    if leg.encoding or b.n_tokens < settings.min_words:
+        return False
+    return (b.marked_share or 0) < settings.min_marked_share and (b.share or 0) < settings.good_share
 
 
 # ---- evidence from a pdfplumber page (the I/O edge) ------------------------------------------------
@@ -174,9 +217,22 @@ def page_evidence(page: Any, chars: Sequence[dict[str, Any]] | None = None,
     if not glyphs and images:
         largest = max(images, key=lambda i: (i["x1"] - i["x0"]) * (i["bottom"] - i["top"]))
         ink = image_ink_share(largest.get("stream"))
-    return PageEvidence(len(glyphs), n_cid, fonts, len(images), round(cov, 3), curves,
-                        detect(glyphs, settings.legacy) if glyphs else _EMPTY,
-                        None if ink is None else round(ink, 4))
+    leg = detect(glyphs, settings.legacy) if glyphs else _EMPTY
+    plain, non_ascii = plain_evidence(glyphs, leg, settings)
+    return PageEvidence(len(glyphs), n_cid, fonts, len(images), round(cov, 3), curves, leg,
+                        None if ink is None else round(ink, 4), plain, non_ascii)
+
+
+def plain_evidence(glyphs: Sequence[dict[str, Any]], leg: LegacyDecision,
+                   settings: TriageSettings = TriageSettings()) -> tuple[PlainStats | None, float | None]:
+    """For a layer the syllable statistics alone would send to OCR: its words judged as plain text
+    (``plain_stats``) and the share of its letters outside ASCII; (None, None) otherwise (pure)."""
+    if not glyphs or not _unjudged(leg, settings):
+        return None, None
+    text = page_text(glyphs)
+    letters = [ch for ch in text if ch.isalpha()]
+    non_ascii = round(sum(not ch.isascii() for ch in letters) / len(letters), 4) if letters else None
+    return plain_stats(text), non_ascii
 
 
 def _pixels(stream: Any) -> Any:
