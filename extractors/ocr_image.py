@@ -141,7 +141,9 @@ def dropout(rgb: np.ndarray, margin: int, red: bool = True,
         if not on:
             continue
         coloured = (ink - np.maximum(*others)) > margin
-        coloured &= gray > TEXT_MAX_GRAY  # black text under the ink, tinted by JPEG's colour blur, is kept
+        # black text under the ink, tinted by JPEG's colour blur, is kept: dark, and dark through a
+        # filter of the ink's colour too (the seal's own darkest strokes are light through it)
+        coloured &= (gray > TEXT_MAX_GRAY) | (ink >= RIM_MIN_GRAY)
         if not coloured.any():
             continue
         import cv2
