@@ -48,11 +48,12 @@ def modern_tone(s: str) -> str:
     return nfc(d)
 
 
-_EXPANSIONS = ((re.compile(r"\bUBND\b"), "Ủy ban nhân dân"), (re.compile(r"\bHĐND\b"), "Hội đồng nhân dân"))
+_EXPANSIONS = ((re.compile(r"\bUBND\b"), "Ủy ban nhân dân"), (re.compile(r"\bHĐND\b"), "Hội đồng nhân dân"),
+               (re.compile(r"(?<=\w )TW$"), "trung ương"))  # "... LIÊN NGÀNH TW": central, closing a body's name
 
 
 def normalize_body(raw: str | None) -> str | None:
-    """A body's name in normal case, abbreviations UBND/HĐND expanded, modern tone placement:
+    """A body's name in normal case, abbreviations UBND/HĐND (and a closing TW) expanded, modern tone placement:
     'UBND TỈNH LÂM ĐỒNG' → 'Ủy ban nhân dân tỉnh Lâm Đồng', 'UỶ BAN NHÂN DÂN THỊ XÃ BỈM SƠN' →
     'Ủy ban nhân dân thị xã Tân Hà'. The printed form is kept beside it (``*_raw``)."""
     s = recase_body(raw)
