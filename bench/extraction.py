@@ -155,6 +155,9 @@ def pct(a: int, b: int) -> str:
     return f"{100.0 * a / b:.1f} %" if b else "n/a"
 
 
+KEEP_MARKER = "<!-- kept on regeneration: sections measured by other benches -->"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--samples", type=Path, default=SAMPLES)
@@ -217,7 +220,11 @@ def main(argv: list[str] | None = None) -> int:
     report = "\n".join(lines) + "\n"
     print(report)
     if args.out:
-        args.out.write_text(report, encoding="utf-8")
+        # sections other benches measure (OCR) follow this marker and survive a regeneration
+        kept = ""
+        if args.out.is_file() and KEEP_MARKER in (old := args.out.read_text(encoding="utf-8")):
+            kept = "\n\n" + old[old.index(KEEP_MARKER):]
+        args.out.write_text(report.rstrip("\n") + kept, encoding="utf-8")
     return 0
 
 

@@ -56,7 +56,7 @@ from extractors.ocr_image import (
     render_page,
 )
 
-OCR_VERSION = "ocr-3"  # bump when the output of the same settings on the same image changes
+OCR_VERSION = "ocr-4"  # bump when the output of the same settings on the same image changes
 # bold: strokes this much thicker than the page's median (measured on the real scans: regular
 # Times 3.3-3.6 px at 300 dpi, bold 4.4-4.7 px)
 BOLD_STROKE_RATIO = 1.2
