@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
+from typing import Any
 
 from pipeline.core.text import fold_ws, nfc
 
@@ -122,3 +124,15 @@ def recase_body(raw: str | None) -> str | None:
             cap_next = True  # each field of a body's name is capitalised: "Tài nguyên và Môi trường"
         i += 1
     return " ".join(out)
+
+
+def misread_name(lines: Sequence[Any]) -> bool:
+    """OCR'd lines (``Line``) of a body's name with a word that is neither a Vietnamese syllable nor
+    an abbreviation ("CÔNG ANTỈNHLÂMĐÔỎNG": spaces and a tone lost): not published as a name,
+    left empty (the raw lines are kept). Lines of a text layer are never judged."""
+    from extractors.vietnamese import syllable_stats
+
+    if not any(getattr(ln, "is_ocr", False) for ln in lines):
+        return False
+    stats = syllable_stats(" ".join(ln.text for ln in lines))
+    return stats.n_valid < stats.n_tokens

@@ -46,3 +46,31 @@ def test_a_legible_number_and_a_blank_form_raise_no_warning():
                                              signing_date=mh.signing_date, date_raw=mh.date_raw)) == []
     blank = DocumentMeta(doc_number_raw="Số:      /QĐ-UBND", date_raw="Tân Hà, ngày … tháng … năm 2025")
     assert unread_meta_warnings(blank) == []
+
+
+def test_a_misread_issuer_is_left_empty_and_a_code_in_mixed_case_marks_the_number_line():
+    lines = page("Số: 2'Ø/TTr-CAT-PC06", "Tân Hà, ngày 01 tháng # năm 2026")
+    lines[0] = ln("CÔNG ANTỈNHTÂNHÀ", 78, 24, 200)  # spaces lost by the OCR
+    del lines[2]
+    mh = read_masthead(lines, 600)
+    assert mh.number is None and mh.number_raw == "Số: 2'Ø/TTr-CAT-PC06"
+    assert mh.issuer is None and mh.issuer_raw == "CÔNG ANTỈNHTÂNHÀ"  # not a wrong name, not the number line
+
+
+def test_a_text_layer_issuer_is_never_judged():
+    from extractors.bodies import misread_name
+
+    printed = Line("SỞ XÂY DỰNG", 1, (0, 0, 100, 12), 12, False, False)
+    assert not misread_name([printed])
+    assert misread_name([ln("SỞ XÂYDỰNG", 0, 0, 100)])
+
+
+def test_a_margin_note_beside_the_title_is_not_the_subject():
+    lines = page("Số: 12/KH-UBND", "Tân Hà, ngày 4 tháng 9 năm 2025")
+    lines[6] = ln("KẾ HOẠCH", 289, 132, 370, 14, True)
+    lines[7] = ln("Phối hợp kiểm soát các hoạt động", 198, 149, 450, 12, True)
+    lines += [ln("A64", 103, 134, 125), ln("O({2 J6", 100, 154, 140),
+              ln("liên quan đến năm 2026", 234, 167, 420, 12, True)]
+    mh = read_masthead(lines, 600)
+    assert mh.doc_type == "Kế hoạch"
+    assert mh.subject == "Phối hợp kiểm soát các hoạt động liên quan đến năm 2026"
