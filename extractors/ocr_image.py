@@ -33,7 +33,8 @@ class OcrSettings:
     +0.006 over raw; deskew neutral on real pages (they are straight) but needed for tables on
     askew scans; denoise +0.002 char / -0.003 word (off); Otsu binarisation -0.001 (off);
     ``Vietnamese`` script model 0.947, ``vie+Vietnamese`` 0.957 at 1.3x the time (``vie`` kept);
-    psm 4 = psm 3. Norm records on scanned sample pages: 0.826 at 200 dpi, 0.779 at 300 dpi."""
+    psm 4 = psm 3. Norm records on scanned sample pages (``python -m bench.ocr_scans``, 160 records):
+    0.838 before the seal's colour separation and the cell checks (``ocr_glyphs``), 0.963 after."""
 
     dpi: int = 200  # render resolution: best on real scans (mostly 200 dpi natively) and scanned tables
     languages: str = "vie"  # Tesseract traineddata names joined by "+" ("vie", "script/Vietnamese")
