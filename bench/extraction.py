@@ -155,6 +155,7 @@ def pct(a: int, b: int) -> str:
     return f"{100.0 * a / b:.1f} %" if b else "n/a"
 
 
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--samples", type=Path, default=SAMPLES)

@@ -156,7 +156,10 @@ def text_layer_metadata(prefix: str) -> dict[str, str | None]:
 
 
 def metadata_scores(cache_root: Path | None = None) -> dict:
+    """Share of documents right per field, and for OCR each field counted right / null (left empty:
+    not read) / wrong (a value that is not the truth: the outcome to avoid)."""
     rows, per_field = [], {"ocr": Counter(), "text_layer": Counter()}
+    outcomes: dict[str, Counter] = {f: Counter() for f in META_FIELDS}
     for prefix in SCAN_DOCS:
         truth, source = truth_metadata(prefix)
         got = {"ocr": ocr_metadata(prefix, cache_root=cache_root), "text_layer": text_layer_metadata(prefix)}
@@ -164,6 +167,8 @@ def metadata_scores(cache_root: Path | None = None) -> dict:
             for f in META_FIELDS:
                 ok = _same(f, truth.get(f), meta.get(f))
                 per_field[how][f] += ok
+                if how == "ocr":
+                    outcomes[f]["right" if ok else "null" if meta.get(f) is None else "wrong"] += 1
                 if how == "ocr" and not ok:
                     rows.append({"doc": prefix, "field": f, "truth": truth.get(f), "ocr": meta.get(f),
                                  "truth_source": source})
@@ -171,6 +176,7 @@ def metadata_scores(cache_root: Path | None = None) -> dict:
     return {"n_docs": n,
             "ocr": {f: round(per_field["ocr"][f] / n, 3) for f in META_FIELDS},
             "text_layer": {f: round(per_field["text_layer"][f] / n, 3) for f in META_FIELDS},
+            "ocr_outcomes": {f: {k: outcomes[f][k] for k in ("right", "null", "wrong")} for f in META_FIELDS},
             "errors": rows}
 
 
@@ -242,9 +248,11 @@ def report(r: dict) -> str:
                      f"{w['word_accuracy']:.4f} | {o['seconds']} | {w['seconds']} |")
     m = r["metadata"]
     lines += ["", f"## Metadata of {m['n_docs']} scanned/outline documents (share of documents right)", "",
-              "| field | OCR (page 1) | text layer only |", "|---|---|---|"]
+              "| field | OCR (page 1) | OCR right / null / wrong | text layer only |", "|---|---|---|---|"]
     for f in META_FIELDS:
-        lines.append(f"| {f} | {m['ocr'][f]:.3f} | {m['text_layer'][f]:.3f} |")
+        o = m.get("ocr_outcomes", {}).get(f, {})
+        lines.append(f"| {f} | {m['ocr'][f]:.3f} | {o.get('right', '?')} / {o.get('null', '?')} / {o.get('wrong', '?')} | "
+                     f"{m['text_layer'][f]:.3f} |")
     lines += ["", "Errors (OCR):", ""]
     lines += [f"- {e['doc']} {e['field']}: truth {e['truth']!r}, OCR {e['ocr']!r} ({e['truth_source']})"
               for e in m["errors"]]
@@ -265,11 +273,24 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--variants", action="store_true", help="also measure the settings variants")
     ap.add_argument("--scans", action="store_true", help="also score the scanned sample-corpus variants")
+    ap.add_argument("--meta-only", action="store_true", help="only the metadata of the real scans (JSON + table)")
     ap.add_argument("--json", type=Path, help="write the numbers as JSON here")
     args = ap.parse_args(argv)
     if not REAL.is_dir():
         print(f"real corpus not found at {REAL}", file=sys.stderr)
         return 2
+    if args.meta_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            m = metadata_scores(Path(tmp))
+        if args.json:
+            args.json.write_text(json.dumps(m, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+        print("| field | OCR right / null / wrong | share right |\n|---|---|---|")
+        for f in META_FIELDS:
+            o = m["ocr_outcomes"][f]
+            print(f"| {f} | {o['right']} / {o['null']} / {o['wrong']} | {m['ocr'][f]:.3f} |")
+        for e in m["errors"]:
+            print(f"- {e['doc']} {e['field']}: truth {e['truth']!r}, OCR {e['ocr']!r}")
+        return 0
     r = run(variants=args.variants, scans=args.scans)
     if args.json:
         args.json.write_text(json.dumps(r, ensure_ascii=False, indent=1, default=str), encoding="utf-8")

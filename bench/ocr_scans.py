@@ -8,8 +8,8 @@ over the text, a blue signature) is the first pages of a sample PDF. Truth: the 
 whole pipeline (``extract_document`` with OCR, ``domain_frames``); beside it, the original cut to
 the same pages (text layer), so OCR errors are told apart from extraction errors.
 
-A truth record is paired with the first of ours ahead of the last pair, in document order, whose
-item text is similar (>= 0.85 after NFC and whitespace folding); exact = same ``value_raw`` and the same canonical unit. Errors are
+Truth records are paired with ours in document order by item text (similar: >= 0.85 after NFC and
+whitespace folding; the order-preserving pairing with the most pairs, see ``align``); exact = same ``value_raw`` and the same canonical unit. Errors are
 listed by kind: missing (no record with that item), value, unit, value+unit.
 """
 
@@ -69,27 +69,53 @@ def pipeline_records(pdf: Path, cache_root: Path | None, settings=None) -> tuple
     return frames["norm_items"].to_dict("records"), info
 
 
+def _exact(t: dict, o: dict) -> tuple[bool, bool]:
+    return _n(t["value_raw"]) == _n(o["value_raw"]), _unit(t["unit_raw"]) == _unit(o["unit_raw"])
+
+
+def align(truth: list[dict], ours: list[dict]) -> dict[int, int]:
+    """Truth index -> our index: the order-preserving pairing of similar items (>=
+    MIN_ITEM_SIMILARITY) with the most pairs, then the most exact ones (a global alignment: one
+    record missed early does not shift every later pair, as a greedy scan with a look-ahead did)."""
+    n, m = len(truth), len(ours)
+    ti = [_n(t["item_text"]).casefold() for t in truth]
+    oi = [_n(o["item_text"]).casefold() for o in ours]
+    gain = [[0.0] * m for _ in range(n)]
+    for a in range(n):
+        for b in range(m):
+            if difflib.SequenceMatcher(None, ti[a], oi[b]).ratio() >= MIN_ITEM_SIMILARITY:
+                gain[a][b] = 1.0 + 0.001 * all(_exact(truth[a], ours[b]))
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for a in range(n - 1, -1, -1):
+        for b in range(m - 1, -1, -1):
+            best[a][b] = max(best[a + 1][b], best[a][b + 1],
+                             gain[a][b] + best[a + 1][b + 1] if gain[a][b] else 0.0)
+    pairs: dict[int, int] = {}
+    a = b = 0
+    while a < n and b < m:
+        if gain[a][b] and best[a][b] == gain[a][b] + best[a + 1][b + 1]:
+            pairs[a] = b
+            a, b = a + 1, b + 1
+        elif best[a][b] == best[a + 1][b]:
+            a += 1
+        else:
+            b += 1
+    return pairs
+
+
 def score(truth: list[dict], ours: list[dict]) -> dict[str, Any]:
-    """Pair in document order by item text; count exact value+unit; list errors by kind."""
+    """Pair in document order by item text (``align``); count exact value+unit; list errors by kind."""
     kinds: Counter[str] = Counter()
     errors: list[str] = []
-    j = 0
     exact = 0
-    for t in truth:
-        ti = _n(t["item_text"]).casefold()
-        best_k = None  # the FIRST record ahead with a similar item (items repeat across periods)
-        for k in range(j, min(len(ours), j + 25)):
-            if difflib.SequenceMatcher(None, ti, _n(ours[k]["item_text"]).casefold()).ratio() >= MIN_ITEM_SIMILARITY:
-                best_k = k
-                break
-        if best_k is None:
+    pairs = align(truth, ours)
+    for k, t in enumerate(truth):
+        if k not in pairs:
             kinds["missing"] += 1
             errors.append(f"missing: {t['item_text']!r} ({t['value_raw']} {t['unit_raw']})")
             continue
-        o = ours[best_k]
-        j = best_k + 1
-        v_ok = _n(t["value_raw"]) == _n(o["value_raw"])
-        u_ok = _unit(t["unit_raw"]) == _unit(o["unit_raw"])
+        o = ours[pairs[k]]
+        v_ok, u_ok = _exact(t, o)
         if v_ok and u_ok:
             exact += 1
             continue

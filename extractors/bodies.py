@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
+from typing import Any
 
 from pipeline.core.text import fold_ws, nfc
 
@@ -48,11 +50,12 @@ def modern_tone(s: str) -> str:
     return nfc(d)
 
 
-_EXPANSIONS = ((re.compile(r"\bUBND\b"), "Ủy ban nhân dân"), (re.compile(r"\bHĐND\b"), "Hội đồng nhân dân"))
+_EXPANSIONS = ((re.compile(r"\bUBND\b"), "Ủy ban nhân dân"), (re.compile(r"\bHĐND\b"), "Hội đồng nhân dân"),
+               (re.compile(r"(?<=\w )TW$"), "trung ương"))  # "... LIÊN NGÀNH TW": central, closing a body's name
 
 
 def normalize_body(raw: str | None) -> str | None:
-    """A body's name in normal case, abbreviations UBND/HĐND expanded, modern tone placement:
+    """A body's name in normal case, abbreviations UBND/HĐND (and a closing TW) expanded, modern tone placement:
     'UBND TỈNH LÂM ĐỒNG' → 'Ủy ban nhân dân tỉnh Lâm Đồng', 'UỶ BAN NHÂN DÂN THỊ XÃ BỈM SƠN' →
     'Ủy ban nhân dân thị xã Tân Hà'. The printed form is kept beside it (``*_raw``)."""
     s = recase_body(raw)
@@ -121,3 +124,15 @@ def recase_body(raw: str | None) -> str | None:
             cap_next = True  # each field of a body's name is capitalised: "Tài nguyên và Môi trường"
         i += 1
     return " ".join(out)
+
+
+def misread_name(lines: Sequence[Any]) -> bool:
+    """OCR'd lines (``Line``) of a body's name with a word that is neither a Vietnamese syllable nor
+    an abbreviation ("CÔNG ANTỈNHLÂMĐÔỎNG": spaces and a tone lost): not published as a name,
+    left empty (the raw lines are kept). Lines of a text layer are never judged."""
+    from extractors.vietnamese import syllable_stats
+
+    if not any(getattr(ln, "is_ocr", False) for ln in lines):
+        return False
+    stats = syllable_stats(" ".join(ln.text for ln in lines))
+    return stats.n_valid < stats.n_tokens

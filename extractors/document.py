@@ -21,7 +21,7 @@ from extractors.ocr_image import OcrSettings
 from extractors.repair import readable_pdf
 from extractors.settings import ExtractionSettings
 from extractors.stitch import stitch_fragments
-from extractors.structure import classify, extract_meta, find_heading_lines
+from extractors.structure import classify, extract_meta, find_heading_lines, unread_meta_warnings
 from extractors.table_pages import TablePage, find_tables, needs_camelot
 from extractors.text import chars_to_lines, inside, repeated_margin_texts, split_furniture
 from extractors.triage import (
@@ -206,7 +206,7 @@ def extract_document(path: Path, max_pages: int = DEFAULT_MAX_PAGES, ocr: OcrSet
                         results[0].page.width if results else None, settings.masthead)
     pages = [r.page for r in results]
     n_ocr = sum(p.is_ocr for p in pages)
-    warnings = triage_warnings([p for p in pages if not p.is_ocr])
+    warnings = triage_warnings([p for p in pages if not p.is_ocr]) + unread_meta_warnings(meta)
     if n_ocr:
         warnings.append(f"{n_ocr} page(s) read by OCR from their image")
     warnings += ocr_run.warnings() if ocr_run else []  # pages OCR could not read, and why

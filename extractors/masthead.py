@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from extractors.bodies import LEVELS, normalize_body, starts_body, upper_share
+from extractors.bodies import LEVELS, misread_name, normalize_body, starts_body, upper_share
 from extractors.model import Line
 from extractors.reader_settings import MastheadSettings
 from extractors.text import join_wrapped
@@ -110,6 +110,9 @@ def gap(a: Line, b: Line) -> float:
 
 # "Số: 36 /BC-HĐTĐ", "SỐ:36/QĐ-UBND", "Số:      /QĐ-UBND", "Số: 1781-CV/TU" (not "Số liệu ...")
 _NUMBER_LINE = re.compile(r"^Số\s*[:.]?\s*(?P<rest>[\d.…\s]*[a-z]?\s*[/-].*)$", re.I)
+# the "Số" line whose serial cannot be read (filled in by hand, specks of a scan: "Số: I#Œ/QĐ-UBND",
+# "Só/‡2đ# /UBND-NC"): still the number line (never an issuer line), its number left unread
+_ILLEGIBLE_NUMBER_LINE = re.compile(r"^S[ốóôồổoò6ỗộ]\s*[:;.,]?\s*(?P<rest>\S[^/]{0,12}/\s*[A-ZĐ][\w-]*.*)$")
 _DATE_LINE = re.compile(r"^(?P<place>[^,]{2,60}?)\s*,\s*ngày\b(?P<rest>.*)$", re.I)
 _DATE_PARTS = re.compile(r"^\s*(?P<d>\d{1,2})?\s*[.…]*\s*tháng\s*(?P<m>\d{1,2})?\s*[.…]*\s*năm\s*(?P<y>\d{4})")
 _VV = re.compile(r"^(?:V/v|V/V|v/v|Về việc)\s*:?\s*(?P<rest>.*)$")
@@ -232,8 +235,16 @@ def read_masthead(lines: Sequence[Line], width: float, settings: MastheadSetting
     body = [ln for i, ln in enumerate(lines) if i not in stamp]
     # ---- the number line and the date line
     num_line = next((ln for ln in body[:25] if _NUMBER_LINE.match(ln.text) and "/" in ln.text), None)
+    illegible = num_line is None and (num_line := next(
+        (ln for ln in body[:25] if _ILLEGIBLE_NUMBER_LINE.match(ln.text)), None)) is not None
     date_line = next((ln for ln in body[:25] if _DATE_LINE.match(ln.text) and "năm" in ln.text), None)
-    if num_line is not None:
+    if num_line is not None and illegible:
+        m = _ILLEGIBLE_NUMBER_LINE.match(num_line.text)
+        assert m is not None
+        mh.number_raw = fold_ws(num_line.text)
+        mh.type_code = _type_code("/" + m["rest"].split("/", 1)[1].replace(" ", ""))
+        mh.has_masthead = True
+    elif num_line is not None:
         m = _NUMBER_LINE.match(num_line.text)
         assert m is not None
         rest = m["rest"]
@@ -299,6 +310,8 @@ def read_masthead(lines: Sequence[Line], width: float, settings: MastheadSetting
         sub_lines: list[Line] = [] if alone else [title]
         prev = title
         for ln in centre[title_i + 1:]:
+            if ln.bbox[2] < title.bbox[0] or ln.bbox[0] > title.bbox[2]:
+                continue  # beside the title, not under it: a margin note, a stamp (the subject is centred)
             if gap(prev, ln) > settings.block_gap * ln.size and (sub_lines or gap(prev, ln) > 3 * ln.size):
                 break
             if _CAPTION.match(ln.text) or _HEADING.match(ln.text) or RECIPIENTS.match(ln.text):
@@ -344,7 +357,7 @@ def read_masthead(lines: Sequence[Line], width: float, settings: MastheadSetting
         if blocks:
             issuer = blocks[-1]
             mh.issuer_raw = join_wrapped(ln.text for ln in issuer)
-            mh.issuer = normalize_body(mh.issuer_raw)
+            mh.issuer = normalize_body(mh.issuer_raw) if not misread_name(issuer) else None
             if len(blocks) > 1:
                 mh.parent_body_raw = join_wrapped(ln.text for ln in blocks[-2])
                 mh.parent_body = normalize_body(mh.parent_body_raw)

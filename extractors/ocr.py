@@ -18,7 +18,9 @@
   are markedly thicker than the page's median line);
 * Vietnamese post-OCR fixes (``extractors.ocr_fixes``, data in ``schemas/ocr_fixes.tsv``) are
   applied to every line and cell;
-* pages run in a process pool (``OcrSettings.workers``, one Tesseract thread each) and every
+* pages run in a process pool (``OcrSettings.workers``, capped by the environment variable
+  ``DECREE_OCR_WORKERS`` that a run extracting documents in parallel sets; one Tesseract thread
+  each; a pool of 1 reads in the calling process) and every
   page result is cached under ``<cache_root>/cache/ocr/<OCR_VERSION>/<key>/``, keyed on the
   SHA-256 of the rendered image and the settings, so a page is never read twice.
 
@@ -42,6 +44,7 @@ import numpy as np
 from extractors.model import BBox, Cell, Line, TableFragment
 from extractors.ocr_cache import cache_key, page_from_frames, page_to_frames
 from extractors.ocr_fixes import fix_text
+from extractors.ocr_glyphs import fix_comparator, is_speckle
 from extractors.ocr_image import (
     ImageGrid,
     OcrPage,
@@ -49,11 +52,11 @@ from extractors.ocr_image import (
     OcrSettings,
     erase_rulings,
     find_image_tables,
-    preprocess,
+    prepare,
     render_page,
 )
 
-OCR_VERSION = "ocr-1"  # bump when the output of the same settings on the same image changes
+OCR_VERSION = "ocr-4"  # bump when the output of the same settings on the same image changes
 # bold: strokes this much thicker than the page's median (measured on the real scans: regular
 # Times 3.3-3.6 px at 300 dpi, bold 4.4-4.7 px)
 BOLD_STROKE_RATIO = 1.2
@@ -212,8 +215,11 @@ def ocr_cells(gray: np.ndarray, grid: ImageGrid, s: OcrSettings) -> dict[tuple[i
         cy = (w.y0 + w.y1) / 2
         for top, bottom, key, x0, y0 in places:
             if top - gap / 2 <= cy <= bottom + gap / 2:
+                if is_speckle(w.text, w.conf, s.cells):  # grain, seal or signature remains (ocr_glyphs)
+                    break
                 dx, dy = x0 - gap, y0 - top
-                out.setdefault(key, []).append(_Word(w.text, w.x0 + dx, w.y0 + dy, w.x1 + dx, w.y1 + dy, w.conf,
+                box = (w.x0 + dx, w.y0 + dy, w.x1 + dx, w.y1 + dy)
+                out.setdefault(key, []).append(_Word(fix_comparator(w.text, gray, box, s.cells), *box, w.conf,
                                                      w.line_key))
                 break
     return out
@@ -262,11 +268,11 @@ def ocr_image(rgb: np.ndarray, page: int, s: OcrSettings) -> OcrPage:
     import cv2
 
     t0 = time.perf_counter()
-    gray, skew = preprocess(rgb, s)
+    gray, skew, under_ink = prepare(rgb, s)
     px_to_pt = 72.0 / s.dpi
     grids: list[ImageGrid] = []
     if s.tables:
-        grids, mask = find_image_tables(gray, s.dpi)
+        grids, mask = find_image_tables(gray, s.dpi, under_ink)
         if grids:
             gray = erase_rulings(gray, mask, s.dpi)
     ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
@@ -337,10 +343,11 @@ def ocr_pages(path: Path | str, pages: Sequence[int], s: OcrSettings | None = No
         return run
     t0 = time.perf_counter()
     root = str(cache_root) if cache_root is not None else None
-    if s.workers == 1 or len(pages) == 1:
+    size = s.pool_size(len(pages))
+    if size == 1:
         results = [ocr_page_or_why(str(path), p, s, root) for p in pages]
     else:
-        with ProcessPoolExecutor(max_workers=min(s.workers, len(pages))) as pool:
+        with ProcessPoolExecutor(max_workers=size) as pool:
             results = list(pool.map(ocr_page_or_why, [str(path)] * len(pages), pages, [s] * len(pages),
                                     [root] * len(pages)))
     run.pages = {r.page: r for r in results if not isinstance(r, str)}

@@ -134,4 +134,49 @@ def fix_text(text: str, fixes: tuple[Fix, ...] | None = None, settings: OcrFixSe
             out = _compiled("regex", f.pattern).sub(lambda m, r=f.replacement: re.sub(r"[.,]", r, m.group(0)), out)
         else:
             out = _compiled(f.kind, f.pattern).sub(f.replacement, out)
-    return nfc(" ".join(out.split()))
+    return snap_places(nfc(" ".join(out.split())))
+
+
+# ---- place names: schemas/places.csv ---------------------------------------------------------------
+PLACES_FILE = Path(__file__).resolve().parent.parent / "schemas" / "places.csv"
+# where a province's name stands: after its level word, or opening the place-and-date line
+_PLACE_AT = re.compile(r"(?:(?<=\btỉnh )|(?<=\bthành phố )|(?<=\bTỈNH )|(?<=\bTHÀNH PHỐ )|(?<=\bTỉnh )|"
+                       r"(?<=\bThành phố ))(?P<name>\w+(?: - \w+| \w+){0,3})")
+_DATE_PLACE = re.compile(r"^(?P<name>[^\W\d][^,]{1,40}?)(?=\s*,\s*ngày\b)")
+
+
+@lru_cache(maxsize=1)
+def places() -> dict[str, str]:
+    """Skeleton (marks stripped, case folded) → the name as written, for every place of the file
+    whose skeleton no other place shares."""
+    from extractors.vietnamese import strip_marks
+
+    rows = [ln for ln in PLACES_FILE.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
+    names = [nfc(r["name"]) for r in csv.DictReader(rows)]
+    keys = [strip_marks(n).casefold() for n in names]
+    return {k: n for k, n in zip(keys, names, strict=True) if keys.count(k) == 1}
+
+
+def snap_places(text: str) -> str:
+    """A place name whose letters are a province's but whose marks differ becomes that province
+    ("tỉnh Lâm Đông" → "tỉnh Lâm Đồng", "TỈNH LAM ĐÔNG" → "TỈNH LÂM ĐỒNG", "Lâm Đông, ngày" →
+    "Lâm Đồng, ngày"); after a level word the longest name that fits wins; opening a date line the
+    place must be the whole name."""
+    from extractors.vietnamese import strip_marks
+
+    known = places()
+
+    def snap(m: re.Match[str]) -> str:
+        words = m["name"].split(" ")
+        for k in range(len(words), 0, -1):
+            cand = " ".join(words[:k])
+            name = known.get(strip_marks(cand).casefold())
+            if name is not None:
+                return (name.upper() if cand.isupper() else name) + m["name"][len(cand):]
+        return m["name"]
+
+    def whole(m: re.Match[str]) -> str:  # opening a date line: the whole place, not a prefix of it
+        name = known.get(strip_marks(m["name"]).casefold())
+        return m["name"] if name is None else name.upper() if m["name"].isupper() else name
+
+    return _DATE_PLACE.sub(whole, _PLACE_AT.sub(snap, text))

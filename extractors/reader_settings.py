@@ -1,16 +1,24 @@
 """Tolerances of the readers that sit around the text and tables: the masthead and signature
 block (``extractors.masthead``, ``extractors.signer``, ``extractors.columns``), page triage
 (``extractors.triage``) with its legacy-font decision (``extractors.legacy``), and OCR
-(``extractors.ocr_image``, ``extractors.ocr``).
+(``extractors.ocr_image``, ``extractors.ocr``) with its second look at table cells
+(``extractors.ocr_glyphs``).
 
 They live here, in a module that imports no reader, so that the one settings tree
-(``extractors.settings.ExtractionSettings``: ``masthead``, ``triage``, ``triage.legacy``, ``ocr``)
+(``extractors.settings.ExtractionSettings``: ``masthead``, ``triage``, ``triage.legacy``, ``ocr``,
+``ocr.cells``)
 can hold them without an import cycle; the readers import them from here (and re-export them).
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+
+# caps the OCR pool of every document read in this process and in the processes it starts: a run
+# that extracts N documents in parallel sets it (to 1, say) so that N x pool stays within the cores
+OCR_WORKERS_ENV = "DECREE_OCR_WORKERS"
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,15 @@ class TriageSettings:
     max_blank_ink: share of dark pixels (80 levels below the paper) in the page's scan at or
       below which a scanned page is blank (scanned blank sheets measure 0.000, the least inked
       scanned text page of the corpus 0.04).
+    plain_max_non_ascii: a text layer with almost no Vietnamese mark is judged as plain text
+      (Vietnamese typed without diacritics, or English) only when at most this share of its
+      letters is outside ASCII (mojibake is full of Latin-1 letters; unmarked text has none).
+    unmarked_share: share of words that are Vietnamese syllables once marks are ignored, plainly
+      cased, above which an unmarked layer is Vietnamese typed without diacritics. Real corpus
+      page 1s with their marks stripped: 0.92-1.00; the scanners' garbled OCR layers: 0.47-0.55.
+    english_share: share of words that are English function words (spaCy's English stop words)
+      above which a layer is English: this repository's English docs 0.37; garbled OCR layers
+      0.02-0.05; Vietnamese without marks up to 0.17 (it also passes unmarked_share).
     """
 
     min_marked_share: float = 0.3
@@ -90,14 +107,44 @@ class TriageSettings:
     image_coverage: float = 0.3
     min_outline_curves: int = 150
     max_blank_ink: float = 0.001
+    plain_max_non_ascii: float = 0.02
+    unmarked_share: float = 0.8
+    english_share: float = 0.25
     legacy: LegacySettings = field(default_factory=LegacySettings)
 
     def __post_init__(self) -> None:
-        for name in ("min_marked_share", "good_share", "max_cid_share", "image_coverage", "max_blank_ink"):
+        for name in ("min_marked_share", "good_share", "max_cid_share", "image_coverage", "max_blank_ink",
+                     "plain_max_non_ascii", "unmarked_share", "english_share"):
             if not 0 < getattr(self, name) <= 1:
                 raise ValueError(f"TriageSettings.{name} must lie in (0, 1]")
         if self.min_words < 1 or self.min_outline_curves < 1:
             raise ValueError("TriageSettings counts must be positive")
+
+
+@dataclass(frozen=True)
+class CellSettings:
+    """Confidences are Tesseract's (0-100). Measured on scanned sample tables (150-300 dpi with a
+    seal and a signature): speckle read as marks ("ˆ-", "_.", "--") 0-31, as letters ("l", "Ẩw",
+    "fR") 0; real words 33-97 (the lowest: a header word under a seal, chemical formulas "(P₂O₅)").
+
+    min_mark_conf: a word without any letter or digit below this is speckle.
+    min_word_conf: any word below this is speckle.
+    bar_share: share of the first glyph's width that its bottom band must ink for "<"/">" to be
+      read as "≤"/"≥" ("≤" at 150-300 dpi: 0.8-1.0; "<": the point, 0.2-0.35).
+    bar_band: height of that bottom band, as a share of the glyph's height."""
+
+    min_mark_conf: float = 35.0
+    min_word_conf: float = 10.0
+    bar_share: float = 0.6
+    bar_band: float = 0.18
+
+    def __post_init__(self) -> None:
+        for name in ("min_mark_conf", "min_word_conf"):
+            if not 0 <= getattr(self, name) <= 100:
+                raise ValueError(f"CellSettings.{name} must be within 0..100")
+        for name in ("bar_share", "bar_band"):
+            if not 0 < getattr(self, name) < 1:
+                raise ValueError(f"CellSettings.{name} must lie in (0, 1)")
 
 
 @dataclass(frozen=True)
@@ -108,7 +155,8 @@ class OcrSettings:
     +0.006 over raw; deskew neutral on real pages (they are straight) but needed for tables on
     askew scans; denoise +0.002 char / -0.003 word (off); Otsu binarisation -0.001 (off);
     ``Vietnamese`` script model 0.947, ``vie+Vietnamese`` 0.957 at 1.3x the time (``vie`` kept);
-    psm 4 = psm 3. Norm records on scanned sample pages: 0.826 at 200 dpi, 0.779 at 300 dpi."""
+    psm 4 = psm 3. Norm records on scanned sample pages (``python -m bench.ocr_scans``, 160 records):
+    0.838 before the seal's colour separation and the cell checks (``ocr_glyphs``), 0.963 after."""
 
     dpi: int = 200  # render resolution: best on real scans (mostly 200 dpi natively) and scanned tables
     languages: str = "vie"  # Tesseract traineddata names joined by "+" ("vie", "script/Vietnamese")
@@ -118,14 +166,16 @@ class OcrSettings:
     drop_blue: bool = False  # whiten blue ink too (signatures; but numbers and days filled in by hand are blue)
     colour_margin: int = 60  # a pixel is red (blue) when that channel exceeds both others by this
     deskew: bool = True  # rotate the page straight when it is skewed by more than min_skew_deg
-    min_skew_deg: float = 0.15  # smaller skew estimates are left alone (no rotation)
+    min_skew_deg: float = 0.15
     max_skew_deg: float = 5.0  # larger estimates are not trusted (a stamp, a photo): no rotation
     denoise: bool = False  # median filter against speckle
     binarise: bool = False  # Otsu before Tesseract (Tesseract binarises internally)
     tables: bool = True  # find ruled tables in the image
     min_word_conf: float = 0.0  # words below this 0-100 confidence are dropped (0: keep all)
-    workers: int = 2  # processes over pages (the machine's cores); 1 runs in this process
+    workers: int = 2  # processes over pages (the machine's cores); 1 runs in this process;
+    # capped by the DECREE_OCR_WORKERS environment variable (see pool_size)
     timeout_s: float = 0.0  # Tesseract timeout per page, 0 = none
+    cells: CellSettings = field(default_factory=CellSettings)  # second looks at table cells' words
 
     def __post_init__(self) -> None:
         if not 72 <= self.dpi <= 600:
@@ -144,6 +194,18 @@ class OcrSettings:
             raise ValueError("OcrSettings needs 0 <= min_skew_deg < max_skew_deg <= 45")
         if not 0 < self.colour_margin < 255:
             raise ValueError(f"OcrSettings.colour_margin must be within 1..254, got {self.colour_margin}")
+
+    def pool_size(self, n_pages: int, environ: Mapping[str, str] | None = None) -> int:
+        """Processes the OCR of ``n_pages`` pages may use: ``workers``, capped by the environment's
+        ``DECREE_OCR_WORKERS`` (the run's bound on total processes) and by the number of pages.
+        1 means "in this process, no pool"."""
+        cap = self.workers
+        raw = (os.environ if environ is None else environ).get(OCR_WORKERS_ENV, "").strip()
+        if raw:
+            if not raw.isdigit() or int(raw) < 1:
+                raise ValueError(f"{OCR_WORKERS_ENV} must be a positive integer, got {raw!r}")
+            cap = min(cap, int(raw))
+        return max(1, min(cap, n_pages))
 
     def key(self) -> str:
         """What the cached result depends on (workers and timeout do not change the result)."""

@@ -189,3 +189,18 @@ def extract_meta(first_pages: Sequence[Line], all_text: str, masthead_lines: Seq
         meta.signer_name, meta.signer_page = signer.name, signer.page
     meta.effective_date = find_effective_date(all_text)
     return meta
+
+
+def unread_meta_warnings(meta: DocumentMeta) -> list[str]:
+    """A masthead field printed but not read (a number or day filled in by hand, specks of a scan):
+    the field is left empty, never guessed, and the document says so. A serial or day left blank
+    on the form ("Số:      /QĐ-UBND", "ngày … tháng … năm 2025") is not a reading failure."""
+    out = []
+    raw = meta.doc_number_raw or ""
+    serial = re.sub(r"^S\S{0,2}\s*[:;.,]?", "", raw).split("/", 1)[0]
+    if raw and meta.doc_number is None and re.sub(r"[\s.…_]", "", serial):
+        out.append(f"document number not legible (left empty): {raw!r}")
+    draw = meta.date_raw or ""
+    if draw and meta.signing_date is None and not re.search(r"ngày[\s.…_]*tháng[\s.…_]*năm", draw):
+        out.append(f"signing date not legible (left empty): {draw!r}")
+    return out

@@ -17,8 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from extractors.legacy import LegacyDecision, LegacySettings, base_font_name, detect  # noqa: F401
+from extractors.legacy import LegacyDecision, LegacySettings, base_font_name, detect, page_text  # noqa: F401
 from extractors.reader_settings import TriageSettings
+from extractors.vietnamese import PlainStats, plain_stats
 
 # kinds of page, as recorded in pages.text_layer
 GOOD = "unicode"  # text layer reads as Vietnamese
@@ -46,6 +47,8 @@ class PageEvidence:
     n_curves: int  # filled curves (glyph outlines, when there are no fonts)
     legacy: LegacyDecision
     image_ink: float | None = None  # dark-pixel share of the largest image, pages without text only
+    plain: PlainStats | None = None  # a layer with almost no Vietnamese mark: unmarked Vietnamese? English?
+    non_ascii_share: float | None = None  # share of its letters outside ASCII (with ``plain``)
 
 
 @dataclass(frozen=True)
@@ -94,14 +97,41 @@ def triage_page(ev: PageEvidence, settings: TriageSettings = TriageSettings()) -
                                                                           and share >= settings.good_share):
         return Triage(GOOD, "unicode", f"valid syllables {_fmt(share)} ({_fmt(marked)} with Vietnamese marks) "
                                        f"of {leg.before.n_tokens} words{kept}", share, ev)
+    plain = _plain_text(ev, settings)
+    if plain:
+        return Triage(GOOD, "unicode", f"{plain} ({_fmt(share)} valid syllables, {_fmt(marked)} with Vietnamese "
+                                       f"marks) of {leg.before.n_tokens} words{kept}", share, ev)
     scan = ev.n_images and ev.image_coverage >= settings.image_coverage
     what = ("garbled OCR layer over a scan" if scan else "text layer is not Vietnamese (mojibake or an "
             "unknown encoding)")
     return Triage(NOT_VIETNAMESE, None, f"{what}: valid syllables {_fmt(share)} ({_fmt(marked)} with "
                                        f"Vietnamese marks) of {leg.before.n_tokens} words, "
                                        f"no legacy encoding fits; fonts {', '.join(ev.fonts) or 'none'}"
-                                       + (f"; images cover {ev.image_coverage:.0%}" if ev.n_images else ""),
+                                       + (f"; images cover {ev.image_coverage:.0%}" if ev.n_images else "")
+                                       + (f"; unmarked syllables {_fmt(ev.plain.unmarked_share)}, English "
+                                          f"function words {_fmt(ev.plain.english_share)}" if ev.plain else ""),
                   share, ev)
+
+
+def _plain_text(ev: PageEvidence, settings: TriageSettings) -> str | None:
+    """What a valid text layer without Vietnamese marks reads as, or None (not plain text)."""
+    p = ev.plain
+    if p is None or p.n_tokens < settings.min_words or ev.non_ascii_share is None \
+            or ev.non_ascii_share > settings.plain_max_non_ascii:
+        return None
+    if (p.unmarked_share or 0) >= settings.unmarked_share:
+        return f"Vietnamese typed without diacritics: unmarked syllables {_fmt(p.unmarked_share)}"
+    if (p.english_share or 0) >= settings.english_share:
+        return f"English: function words {_fmt(p.english_share)}"
+    return None
+
+
+def _unjudged(leg: LegacyDecision, settings: TriageSettings) -> bool:
+    """Would the syllable statistics alone send this layer to OCR? (then plain text is looked for)"""
+    b = leg.before
+    if leg.encoding or b.n_tokens < settings.min_words:
+        return False
+    return (b.marked_share or 0) < settings.min_marked_share and (b.share or 0) < settings.good_share
 
 
 # ---- evidence from a pdfplumber page (the I/O edge) ------------------------------------------------
@@ -135,9 +165,22 @@ def page_evidence(page: Any, chars: Sequence[dict[str, Any]] | None = None,
     if not glyphs and images:
         largest = max(images, key=lambda i: (i["x1"] - i["x0"]) * (i["bottom"] - i["top"]))
         ink = image_ink_share(largest.get("stream"))
-    return PageEvidence(len(glyphs), n_cid, fonts, len(images), round(cov, 3), curves,
-                        detect(glyphs, settings.legacy) if glyphs else _EMPTY,
-                        None if ink is None else round(ink, 4))
+    leg = detect(glyphs, settings.legacy) if glyphs else _EMPTY
+    plain, non_ascii = plain_evidence(glyphs, leg, settings)
+    return PageEvidence(len(glyphs), n_cid, fonts, len(images), round(cov, 3), curves, leg,
+                        None if ink is None else round(ink, 4), plain, non_ascii)
+
+
+def plain_evidence(glyphs: Sequence[dict[str, Any]], leg: LegacyDecision,
+                   settings: TriageSettings = TriageSettings()) -> tuple[PlainStats | None, float | None]:
+    """For a layer the syllable statistics alone would send to OCR: its words judged as plain text
+    (``plain_stats``) and the share of its letters outside ASCII; (None, None) otherwise (pure)."""
+    if not glyphs or not _unjudged(leg, settings):
+        return None, None
+    text = page_text(glyphs)
+    letters = [ch for ch in text if ch.isalpha()]
+    non_ascii = round(sum(not ch.isascii() for ch in letters) / len(letters), 4) if letters else None
+    return plain_stats(text), non_ascii
 
 
 def _pixels(stream: Any) -> Any:

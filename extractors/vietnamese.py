@@ -172,3 +172,78 @@ def syllable_stats(text: str) -> SyllableStats:
 def valid_syllable_share(text: str) -> float | None:
     """Share of word tokens of ``text`` that are valid Vietnamese syllables (None: no words)."""
     return syllable_stats(text).share
+
+
+# ---- text without diacritics: unmarked Vietnamese and English ------------------------------------
+_STRIP = str.maketrans("đĐ", "dD")
+
+
+def strip_marks(text: str) -> str:
+    """``text`` without Vietnamese diacritics (tones, ă â ê ô ơ ư, đ → d)."""
+    d = unicodedata.normalize("NFD", text.translate(_STRIP))
+    return "".join(ch for ch in d if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=1)
+def unmarked_syllables() -> frozenset[str]:
+    """Every Vietnamese syllable as written without its diacritics ("quyet", "dinh", "nguoi"):
+    onset + rhyme of the inventory, marks stripped."""
+    inv = inventory()
+    out = set()
+    for onset in inv.onsets:
+        for rhyme in inv.rhymes:
+            out.add(strip_marks(onset + rhyme))
+            if onset == "gi" and rhyme.startswith("i"):
+                out.add(strip_marks("g" + rhyme))
+    return frozenset(out)
+
+
+def _plain_case(tok: str) -> bool:
+    """lower, Capitalised or UPPER: a written word; "viQc", "lAp" (capitals inside) are not."""
+    return tok.islower() or tok.isupper() or (tok[:1].isupper() and tok[1:].islower())
+
+
+@dataclass(frozen=True)
+class PlainStats:
+    """Words of an ASCII text judged as Vietnamese written without diacritics, or as English."""
+
+    n_tokens: int  # letter-only word tokens (abbreviations without a vowel excluded)
+    n_unmarked: int  # plainly cased and a Vietnamese syllable once marks are ignored
+    n_english: int  # English function words (spaCy's English stop words)
+
+    @property
+    def unmarked_share(self) -> float | None:
+        return self.n_unmarked / self.n_tokens if self.n_tokens else None
+
+    @property
+    def english_share(self) -> float | None:
+        return self.n_english / self.n_tokens if self.n_tokens else None
+
+
+@lru_cache(maxsize=1)
+def _english_function_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS  # imported only for pages that need it (spaCy is slow to load)
+
+    return frozenset(STOP_WORDS)
+
+
+def plain_stats(text: str) -> PlainStats:
+    """Judge a text layer that carries (almost) no Vietnamese mark: how much of it is Vietnamese
+    typed without diacritics ("Quyet dinh ve viec phe duyet"), how much English. Scanner OCR that
+    lost the marks ("QUYTTDINH Vd viQc thirnh lAp") fails both: fused words, capitals inside
+    words, letters no syllable has."""
+    skeletons = unmarked_syllables()
+    english = None
+    n = unmarked = eng = 0
+    for tok in tokens(text):
+        if not tok.isalpha() or _is_abbreviation(tok):
+            continue
+        n += 1
+        plain = _plain_case(tok)
+        low = tok.lower()
+        if plain and strip_marks(low) in skeletons:
+            unmarked += 1
+        if plain and tok.isascii():
+            english = english if english is not None else _english_function_words()
+            eng += low in english
+    return PlainStats(n, unmarked, eng)

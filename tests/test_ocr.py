@@ -51,6 +51,26 @@ def test_cache_key_depends_on_image_and_result_settings_only():
     assert ocr.cache_key(img2, OcrSettings()) != base
 
 
+def test_pool_size_is_capped_by_the_runs_bound_and_the_pages():
+    s = OcrSettings(workers=2)
+    assert s.pool_size(5, environ={}) == 2
+    assert s.pool_size(1, environ={}) == 1  # one page: read in this process
+    assert s.pool_size(5, environ={"DECREE_OCR_WORKERS": "1"}) == 1  # a run of parallel documents
+    assert s.pool_size(5, environ={"DECREE_OCR_WORKERS": "8"}) == 2  # a cap, never more than asked
+    with pytest.raises(ValueError, match="DECREE_OCR_WORKERS must be a positive integer"):
+        s.pool_size(5, environ={"DECREE_OCR_WORKERS": "0"})
+
+
+def test_ocr_under_a_bound_of_one_starts_no_pool(monkeypatch):
+    calls = []
+    monkeypatch.setenv("DECREE_OCR_WORKERS", "1")
+    monkeypatch.setattr(ocr, "ProcessPoolExecutor", lambda *a, **k: (_ for _ in ()).throw(AssertionError("pool")))
+    monkeypatch.setattr(ocr, "ocr_pdf_page", lambda path, page, s, root: calls.append(page) or
+                        ocr.OcrPage(page, [], [], 0.0, 0, 0.0))
+    run = ocr.ocr_pages("x.pdf", [1, 2, 3], OcrSettings(workers=2))
+    assert calls == [1, 2, 3] and sorted(run.pages) == [1, 2, 3]
+
+
 def test_pages_without_a_usable_text_layer_are_ocred():
     from extractors.triage import needs_ocr
 
@@ -176,7 +196,10 @@ def test_real_scan_is_read_by_ocr(scanned_doc):
     assert doc.meta.signing_date == date(2025, 5, 15)
     assert doc.meta.subject == ("Về việc phê duyệt danh sách thành viên và chức năng, nhiệm vụ "
                                 "của Tổ Công tác cải cách hành chính")
-    assert doc.warnings == ["1 page(s) read by OCR from their image"]
+    # the serial (932) is written by hand: not read, so left empty and reported, never guessed
+    assert doc.meta.doc_number is None and doc.meta.doc_number_raw.endswith("/QĐ-TTg")
+    assert doc.warnings[0].startswith("document number not legible (left empty)")
+    assert doc.warnings[1:] == ["1 page(s) read by OCR from their image"]
 
 
 @needs_tesseract

@@ -76,3 +76,32 @@ def test_bad_rows_are_refused(tmp_path: Path):
 def test_the_data_file_is_packaged_beside_the_schemas():
     assert FIXES_FILE.parent.name == "schemas" and FIXES_FILE.suffix == ".tsv"
     assert {f.kind for f in FIXES} == {"char", "word", "regex", "number", "line"}
+
+
+# ---- province names (schemas/places.csv) -------------------------------------------------------
+@pytest.mark.parametrize("ocr, fixed", [
+    ("MTTQ Việt Nam tỉnh Lâm Đông", "MTTQ Việt Nam tỉnh Lâm Đồng"),  # tone mark misread
+    ("TỈNH LAM ĐÔNG", "TỈNH LÂM ĐỒNG"),
+    ("Lâm Đông, ngày 4 tháng 9 năm 2025", "Lâm Đồng, ngày 4 tháng 9 năm 2025"),
+    ("Ha Noi, ngày 3 tháng 5", "Hà Nội, ngày 3 tháng 5"),
+    ("tỉnh Bà Rịa - Vũng Tau", "tỉnh Bà Rịa - Vũng Tàu"),
+    ("tỉnh Lâm Đồng (mới)", "tỉnh Lâm Đồng (mới)"),
+    ("Công an tỉnh đã dự thảo", "Công an tỉnh đã dự thảo"),  # no place after the level word
+    ("Lâm Đông là", "Lâm Đông là"),  # not after a level word, not a date line: left alone
+    ("Tân Hà, ngày 4 tháng 2", "Tân Hà, ngày 4 tháng 2"),  # a place not in the list
+])
+def test_province_names_snap_only_when_their_letters_match(ocr, fixed):
+    from extractors.ocr_fixes import snap_places
+
+    assert snap_places(ocr) == fixed
+    assert fix_text(ocr) == fixed
+
+
+def test_every_province_is_recovered_from_its_unmarked_letters():
+    from extractors.ocr_fixes import places
+    from extractors.vietnamese import strip_marks
+
+    names = list(places().values())
+    assert len(names) >= 63
+    for name in names:
+        assert fix_text(f"tỉnh {strip_marks(name)}") == f"tỉnh {name}"
