@@ -140,7 +140,10 @@ register(
     F("mark_raw", "string", "The cell exactly as printed."),
     # ---- quality checks -----------------------------------------------------------------------
     F("check_name", "string", "Check: declared_models, budget_total, unknown_units, unparsed_values, "
-                              "empty_required_fields, missing_period, unclaimed_tables.", nullable=False),
+                              "empty_required_fields, missing_period, unclaimed_tables, repeated_operations, conflicting_operations, "
+                              "duplicate_renderings (the same document, by number, issuer and signing date, held in "
+                              "several files: passed when their norm rows agree; scope = that identity).",
+      nullable=False),
     F("check_scope", "string", "What was checked ('Phụ lục I', 'table 1 group I NSTW', 'norm_items').",
       nullable=False),
     F("expected", "string", "Expected value (declared count, printed total, 0 problems)."),
