@@ -336,7 +336,7 @@ def _fold(terms: list[_Term]) -> list[_Term | Parsed]:
         if a.atom and b.atom and a.quantity is None and b.quantity is None and a.paren is None and b.paren is None:
             if (r := _rule(a.atom, b.atom, "times")) is not None:
                 return [Parsed(r.code, r.dimension, a.factor * b.factor)]
-    if any(a.atom and b.atom and _rule(a.atom, b.atom, "ambiguous") for a, b in zip(terms, terms[1:])):
+    if any(a.atom and b.atom and _rule(a.atom, b.atom, "ambiguous") for a, b in zip(terms, terms[1:], strict=False)):
         raise _Fail("an ambiguous slash (slash rules: 'kg/công')")
     i = 0
     while i + 1 < len(out):
