@@ -350,7 +350,7 @@ def _secs(r: dict, arm: str) -> float | None:
     """Wall seconds of one arm at one point (None when skipped or failed)."""
     a = r.get(arm) or {}
     if arm == "pipeline":
-        return a.get("wall_s") if a.get("exit_code") in (0, 1) else None
+        return a.get("wall_s") if a.get("exit_code") == 0 else None  # a rejected document did not do its work
     return a.get("measured", {}).get("wall_s") if a.get("ok") else None
 
 
