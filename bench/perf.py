@@ -228,7 +228,7 @@ def ocr_line(poll: PollSettings, cache: Path) -> dict[str, Any]:
     return {"scan": str(scan.relative_to(REPO)) if scan.is_relative_to(REPO) else str(scan), "pages": last,
             "dpi": dpi, "ocr_pages": ocr_pages, "ocr_s": r["work"]["ocr_s"], "wall_s": r["wall_s"],
             "s_per_ocr_page": r["work"]["ocr_s"] / ocr_pages if ocr_pages else None, "status": status,
-            "peak_pss_tree_mb": r["measured"]["peak_pss_tree_mb"]}
+            "peak_pss_tree_mb": r["measured"]["peak_pss_tree_mb"], "rejects": r["summary"].get("rejects") or []}
 
 
 def measure_point(p: dict, args: argparse.Namespace, poll: PollSettings, first: bool,
@@ -350,7 +350,7 @@ def _secs(r: dict, arm: str) -> float | None:
     """Wall seconds of one arm at one point (None when skipped or failed)."""
     a = r.get(arm) or {}
     if arm == "pipeline":
-        return a.get("wall_s") if a.get("exit_code") in (0, 1) else None
+        return a.get("wall_s") if a.get("exit_code") == 0 else None  # a rejected document did not do its work
     return a.get("measured", {}).get("wall_s") if a.get("ok") else None
 
 

@@ -198,6 +198,8 @@ def report(r: dict[str, Any]) -> str:
                   f"`{ocr['scan']}` ({ocr['pages']} pages at {ocr['dpi']} dpi): {ocr['ocr_pages']} pages read by OCR in "
                   f"{_f(ocr['ocr_s'])} s of OCR, **{_f(ocr['s_per_ocr_page'], 2)} s per OCR'd page**; the whole "
                   f"`decree ingest` {_f(ocr['wall_s'])} s, peak PSS {_f(ocr['peak_pss_tree_mb'], 0)} MB."]
+        if ocr.get("rejects") or str(ocr.get("status", "")).startswith("rejected"):
+            lines += ["", f"**The scan was rejected**: {'; '.join(ocr.get('rejects') or [ocr.get('status', '')])}"]
     return "\n".join(lines) + "\n"
 
 
