@@ -90,7 +90,7 @@ def _read_pages(path: Path, max_pages: int, settings: ExtractionSettings) -> lis
         raise open_error(path, exc) from exc
     results: list[_PageResult] = []
     pending: list[_PageResult] = []  # read; the table candidates among them hold their characters until
-    # their batch (TableSettings.batch_pages) is read by camelot
+    # their batch (TableSettings.batch_pages, batch_chars) is read by camelot
     n_meta = 0
     with pdf:
         if getattr(pdf.doc, "encryption", None) and not pdf.pages:
@@ -123,7 +123,8 @@ def _read_pages(path: Path, max_pages: int, settings: ExtractionSettings) -> lis
             page.close()  # release the page's parsed objects before the next page
             if edges is None or not needs_camelot(chars, edges, settings.tables):  # finished now, its characters released
                 _finish_pages(path, pending[-1:], settings)
-            if sum(r.chars is not None for r in pending) >= settings.tables.batch_pages:
+            held = [len(r.chars) for r in pending if r.chars is not None]
+            if len(held) >= settings.tables.batch_pages or sum(held) >= settings.tables.batch_chars:
                 _finish_pages(path, pending, settings)
                 results.extend(pending)
                 pending = []

@@ -44,6 +44,11 @@ class TableSettings:
     re-opens and indexes the whole PDF on every call: about 1 ms per page of the document). A
     batch holds its pages' characters until read (2-3 MB a page of a dense table): 16 pages cost
     some 40 MB; on a 1,000-page PDF, one call per 16 table pages adds about 0.06 s per page."""
+    batch_chars: int = 20_000
+    """A batch is also read once its pages hold this many characters: camelot keeps each page's
+    layout objects with its tables until the call returns, so dense pages make smaller batches
+    (a 43-page Word export of dense score tables peaked at 438 MB with 16-page batches, 335 MB
+    with one call per page)."""
 
     # ---- cells -----------------------------------------------------------------------------
     row_pad: float = 0.5
@@ -75,7 +80,7 @@ class TableSettings:
 
     def __post_init__(self) -> None:
         for name in ("min_edges_for_table", "combined_retry_min_edges", "stream_min_rows",
-                     "stream_min_cols", "max_header_rows", "batch_pages"):
+                     "stream_min_cols", "max_header_rows", "batch_pages", "batch_chars"):
             if getattr(self, name) < 1:
                 raise ValueError(f"TableSettings.{name} must be >= 1")
         for name in ("stream_max_whitespace", "stream_min_accuracy"):
