@@ -22,9 +22,9 @@ SAMPLES = REPO / "data" / "samples" / "pdf"
 DOCS = [SAMPLES / "compact" / "daklak-2026-letter.pdf", SAMPLES / "compact" / "camau-2025-plan.pdf"]
 
 
-def ingest(data: Path, *pdfs: Path) -> subprocess.Popen:
+def ingest(data: Path, *pdfs: Path, full: bool = False) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "pipeline.app.cli", "ingest", *map(str, pdfs), "--no-prefect",
-                             "--workers", "1", "--data-dir", str(data)], cwd=REPO, start_new_session=True,
+                             "--workers", "1", "--data-dir", str(data), *(["--full"] if full else [])], cwd=REPO, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env={**os.environ, "PYTHONPATH": str(REPO)})
 
@@ -47,7 +47,7 @@ def assert_whole_runs(data: Path) -> None:
 
 def kill_at(data: Path, seconds: float) -> None:
     before = len(run_records(data))
-    proc = ingest(data, *DOCS)
+    proc = ingest(data, *DOCS, full=True)  # --full: the documents are unchanged, publish them anyway
     time.sleep(seconds)
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGKILL)
