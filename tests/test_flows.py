@@ -145,7 +145,12 @@ def test_rerun_uses_the_cache_and_reports_an_unchanged_release(prefect_api: str,
     second = ingest_flow(sources=[str(DAKLAK)], data_dir=data_dir, workers=1, return_state=True)
     assert first.name == second.name == "Completed"
     assert not first.result().published[0].cached and second.result().published[0].cached
+    assert second.result().mode == "unchanged" and second.result().published[0].unchanged  # nothing read again
     diff = _artifacts(second.state_details.flow_run_id)[DIFF_KEY].data
+    assert "Nothing changed" in diff
+    third = ingest_flow(sources=[str(DAKLAK)], data_dir=data_dir, workers=1, full=True, return_state=True)
+    assert third.result().mode == "full" and third.result().published[0].cached  # --full: from the cache
+    diff = _artifacts(third.state_details.flow_run_id)[DIFF_KEY].data
     assert "| documents | 0 → 1 | 1 | 1 | 0 | 0 | 0 | no |" in diff
     assert len(pipeline.load("documents", data_dir=data_dir)) == 1
 

@@ -23,9 +23,9 @@ SAMPLES = REPO / "data" / "samples" / "pdf"
 DOCS = [SAMPLES / "compact" / "daklak-2026-letter.pdf", SAMPLES / "compact" / "camau-2025-plan.pdf"]
 
 
-def ingest(data: Path, *pdfs: Path) -> subprocess.Popen:
+def ingest(data: Path, *pdfs: Path, full: bool = False) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "pipeline.app.cli", "ingest", *map(str, pdfs), "--no-prefect",
-                             "--workers", "1", "--data-dir", str(data)], cwd=REPO, start_new_session=True,
+                             "--workers", "1", "--data-dir", str(data), *(["--full"] if full else [])], cwd=REPO, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env={**os.environ, "PYTHONPATH": str(REPO)})
 
@@ -50,7 +50,7 @@ def kill_at(data: Path, seconds: float) -> str:
     """Kill a run after ``seconds``; checks what is left and says when the kill landed: before
     the publish, during it (commits without a run record), or after the run ended."""
     before, commits = len(run_records(data)), unrecorded_commits(data)
-    proc = ingest(data, *DOCS)
+    proc = ingest(data, *DOCS, full=True)  # --full: the documents are unchanged, publish them anyway
     time.sleep(seconds)
     ended = proc.poll() is not None
     if not ended:
