@@ -111,9 +111,12 @@ def pipeline_meta(path: Path, fast: bool = False) -> Any:
     import pdfplumber
 
     from extractors.annotations import meta_page_lines
+    from extractors.repair import readable_pdf
     from extractors.structure import extract_meta
 
-    with pdfplumber.open(path) as pdf:
+    # opened as the pipeline opens it: from the %PDF header (bytes before it hide the widgets of
+    # an incremental update: the number and date of a signed plan)
+    with readable_pdf(path) as src, pdfplumber.open(src) as pdf:
         pages = []
         for page in pdf.pages:
             lines = meta_page_lines(page, page.chars, sum(1 for _ in pages) < 6)

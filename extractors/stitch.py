@@ -165,8 +165,9 @@ def _never_twice(table: Table, nh: int, first: Sequence[Cell], rest: Sequence[Ce
     that row has one), and nowhere else (in the table so far, nor in the continuation ``rest``)
     do two rows of that shape follow each other, while there are several of them: e.g. a label
     row then a content row with an empty first column, repeated, so two content rows in a row can
-    only be one row cut by the page break. The continuation counts too: a table whose first page
-    holds only one label and one content row shows its pattern on the next page."""
+    only be one row cut by the page break. When the table so far is too short to show the
+    pattern, the continuation counts too: a table whose first page holds only one label and one
+    content row shows it on the next page."""
     if not first:
         return False
     grid = table.grid()
@@ -178,10 +179,15 @@ def _never_twice(table: Table, nh: int, first: Sequence[Cell], rest: Sequence[Ce
     if tuple(mine) != last or "e" not in last or "t" not in last:
         return False
     before = [_shape(grid, r) for r in range(nh, table.n_rows)]
-    after = _frag_shapes(rest, table.n_cols) if rest else [last]
-    if len(before) + len(after) < 5 or sum(sh == last for sh in before + after) < 3:
-        return False
-    return not any(a == last and b == last for seq in (before, after) for a, b in zip(seq, seq[1:], strict=False))
+
+    def alternates(seq: list[tuple[str, ...]]) -> bool:
+        return not any(a == last and b == last for a, b in zip(seq, seq[1:], strict=False))
+
+    if len(before) >= 4 and sum(sh == last for sh in before) >= 2 and alternates(before):
+        return True  # the table so far shows the pattern (the continuation may hold sub-rows)
+    after = _frag_shapes(rest, table.n_cols) if rest else []
+    return len(before) + len(after) >= 5 and sum(sh == last for sh in before + after) >= 3 \
+        and alternates(before) and alternates(after)
 
 
 def append_fragment(table: Table, frag: TableFragment, settings: TableSettings = TABLE_SETTINGS) -> None:
