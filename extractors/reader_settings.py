@@ -95,9 +95,10 @@ class TriageSettings:
     unmarked_share: share of words that are Vietnamese syllables once marks are ignored, plainly
       cased, above which an unmarked layer is Vietnamese typed without diacritics. Real corpus
       page 1s with their marks stripped: 0.92-1.00; the scanners' garbled OCR layers: 0.47-0.55.
-    english_share: share of words that are English function words (spaCy's English stop words)
-      above which a layer is English: this repository's English docs 0.37; garbled OCR layers
-      0.02-0.05; Vietnamese without marks up to 0.17 (it also passes unmarked_share).
+    english_share: share of words that are English function words (spaCy's English stop words,
+      kept as data: schemas/english_function_words.txt) above which a layer is English: this
+      repository's English docs 0.37; garbled OCR layers 0.02-0.05; Vietnamese without marks up
+      to 0.17 (it also passes unmarked_share).
     """
 
     min_marked_share: float = 0.3

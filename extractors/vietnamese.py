@@ -209,7 +209,7 @@ class PlainStats:
 
     n_tokens: int  # letter-only word tokens (abbreviations without a vowel excluded)
     n_unmarked: int  # plainly cased and a Vietnamese syllable once marks are ignored
-    n_english: int  # English function words (spaCy's English stop words)
+    n_english: int  # English function words (spaCy's English stop words, schemas/english_function_words.txt)
 
     @property
     def unmarked_share(self) -> float | None:
@@ -220,11 +220,14 @@ class PlainStats:
         return self.n_english / self.n_tokens if self.n_tokens else None
 
 
+ENGLISH_FILE = DATA.parent.parent / "english_function_words.txt"
+
+
 @lru_cache(maxsize=1)
 def _english_function_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS  # imported only for pages that need it (spaCy is slow to load)
-
-    return frozenset(STOP_WORDS)
+    """spaCy's English stop words, kept as data (importing spaCy costs seconds per process)."""
+    lines = ENGLISH_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
 
 
 def plain_stats(text: str) -> PlainStats:
