@@ -25,7 +25,7 @@ COMPUTING_PATHS: tuple[str, ...] = (
     "extractors", "schemas", "pipeline/core", "pipeline/parsing", "pipeline/records", "pipeline/runs/run.py",
     "pipeline/runs/extract.py",
 )
-COMPUTING_SUFFIXES = frozenset({".py", ".yaml", ".yml", ".csv", ".json", ".txt"})
+COMPUTING_SUFFIXES = frozenset({".py", ".yaml", ".yml", ".csv", ".json", ".txt", ".tsv"})
 COMPUTING_LIBRARIES: tuple[str, ...] = (
     "pdfplumber", "pdfminer.six", "pypdfium2", "camelot-py", "opencv-python-headless", "spacy", "pyvi",
     "pandas", "numpy", "pyarrow", "babel", "Pint",
