@@ -50,19 +50,25 @@ def code_version() -> dict[str, str]:
 def record_unchanged(data_dir: Path | str, run_id: str, extra: Mapping[str, Any] | None = None,
                      started: datetime | None = None) -> dict[str, Any]:
     """Record run ``run_id`` as one that changed nothing: under the writer lock (after recovering a
-    crashed run), a record pinning the latest record's versions, with no table commit. Returns the
-    record written. Raises ``PublishFailed`` when there is no published run to point at."""
+    crashed run), a record pinning the latest record's tables, with no table commit. Returns the
+    record written. Raises ``PublishFailed`` when there is no published run to point at.
+
+    A table that recovery restored holds the pinned content under a newer version (the rollback
+    commit); the record pins that version, so that the tables' latest versions are exactly the
+    record's, as after any other run."""
     with writer_lock(data_dir):
         last = recover(data_dir, run_id=run_id)
         if last is None:
             raise PublishFailed(f"run {run_id}: nothing published yet, a run cannot be 'unchanged'")
+        root = Path(data_dir) / "parquet"
+        snapshot = {name: max(v, log_version(root / name) or v) for name, v in last["snapshot"].items()}
         record = {**{k: v for k, v in last.items() if k in ("input_hashes", "rejected_hashes", "documents",
                                                              "derive_key")},
                   **dict(extra or {}),
                   "format": RUN_RECORD_FORMAT, "sequence": last["sequence"] + 1, "run_id": run_id,
                   "started_at": (started or datetime.now(UTC)).isoformat(),
                   "committed_at": datetime.now(UTC).isoformat(), "code_version": code_version(),
-                  "tables": {}, "snapshot": dict(last["snapshot"]), "mode": "unchanged",
+                  "tables": {}, "snapshot": snapshot, "mode": "unchanged",
                   "unchanged_from": last.get("unchanged_from") or last["run_id"]}
         write_run_record(record, data_dir)
     return record
