@@ -389,3 +389,17 @@ def test_laws_cited_by_name_inside_table_cells() -> None:
     assert (None, "Luật phòng, chống bệnh truyền nhiễm", 7, 1, 2) in got
     assert ("101/2010/NĐ-CP", "101/2010/NĐ-CP", 7, 1, 2) in {(a, b.removeprefix("số ").strip(), c, d, e)
                                                           for a, b, c, d, e in got}
+
+
+@pytest.mark.parametrize(("text", "number", "day"), [
+    ("Trung tâm đã có Công văn số 428/TTXT-\nĐTDN ngày 09/9/2025 báo cáo UBND tỉnh", "428/TTXT-ĐTDN", date(2025, 9, 9)),
+    ("theo Quyết định số 12/2021/QĐ-\nUBND ngày 01/02/2021 của Ủy ban", "12/2021/QĐ-UBND", date(2021, 2, 1)),
+])
+def test_a_number_wrapped_at_its_hyphen_is_one_number_with_its_date(text: str, number: str, day: date) -> None:
+    (ref,) = find_references(text)
+    assert (ref["cited_number"], ref["cited_date"]) == (number, day)
+
+
+def test_a_trailing_hyphen_does_not_take_the_next_lines_prose() -> None:
+    (ref,) = find_references("xem Quyết định số 12/QĐ-UBND-\nSau đó, các sở triển khai")
+    assert ref["cited_number"] == "12/QĐ-UBND"

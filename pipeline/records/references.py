@@ -165,6 +165,7 @@ def _canonical_issuer(raw: str) -> str:
 # relation of the citing document to the cited one
 # ---------------------------------------------------------------------------------------------
 _CAPTION = re.compile(r"^\(?\s*(?:Ban hành\s+)?kèm theo(?:\s+\S+){0,3}\s*$", re.I)  # "(Ban hành kèm theo Quyết định số"
+_WRAPPED_CODE = re.compile(r"-[ \t]*\n[ \t]*(?P<code>[A-ZĐ][A-ZĐ0-9&]*(?:-[A-ZĐ0-9&]+)*)(?![\w/])")  # wrapped at its hyphen
 _CUES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"căn cứ", re.I), "basis"),
     (re.compile(r"tờ trình|đề nghị", re.I), "proposal"),
@@ -236,6 +237,10 @@ def _references_in_doc(doc: Any, text: str, citing_number: str | None,
                 raw = re.sub(r"^s[ốo]\s*:?\s*", "", m[0], flags=re.IGNORECASE).strip()
                 end_char = e.cstart + m.end()
                 end_tok = next((t.i + 1 for t in doc[e.start:e.end] if t.idx + len(t.text) >= end_char), e.end)
+            if (tail := _WRAPPED_CODE.match(text, end_char)) is not None:  # "428/TTXT-⏎ĐTDN": one number
+                raw, end_char = f"{raw}-{tail['code']}", tail.end()
+                number, nflags = normalize_doc_number(raw)
+                end_tok = next((t.i + 1 for t in doc[e.start:] if t.idx + len(t.text) >= end_char), e.end)
             prev = ents[i - 1] if i > 0 else None
             if prev is not None and prev.label == "DOC_TYPE" and _gap_ok(doc, prev.end, e.start, _GAP_BEFORE_NUMBER):
                 text_type = prev.kind
