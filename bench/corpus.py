@@ -1,7 +1,7 @@
 """Where the real development corpus lives, found the same way by every benchmark and slow test.
 
 ``$DECREE_REAL_CORPUS`` if set; else ``<repo>/../shared/real`` (the lead's checkout); else
-``<repo>/../../shared/real`` (a git worktree one level deeper, ``/work/wt/<name>``). The corpus
+``<repo>/../../shared/real`` (a git worktree kept one folder deeper). The corpus
 is absent in CI: callers skip or print a note when ``REAL`` is not a directory.
 """
 

@@ -1,7 +1,7 @@
 """Scaled corpus for the performance benchmark: long decrees with many ruled, multi-page appendix tables.
 
     python -m tools.corpus.scaled --pages 1000 --out data/bench/scaled     # one size
-    python -m tools.corpus.scaled --pages 3 --out /tmp/x --doc-pages 3      # a tiny one (tests)
+    python -m tools.corpus.scaled --pages 3 --out OUT_DIR --doc-pages 3      # a tiny one (tests)
 
 A scaled document is a decree of the sample corpus (``BASE_DOC``) rendered by the repository's own
 renderer (``tools.corpus.render``): its body (masthead, articles, signature) once, then its norm
