@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -106,3 +107,43 @@ def test_the_time_limit_counts_the_cpu_of_the_worker_and_its_pool() -> None:
     with pytest.raises(ResourceLimitExceeded, match="s of CPU exceeded"):
         isolate.call(pool_spinning, 3600.0, limits=limits)
     assert isolate.call(pool_spinning, 0.2, limits=limits)  # 0.4 s of CPU in all: within the limit
+
+
+_HELD = threading.Lock()
+
+
+def square_under_lock(x: int) -> int:
+    with _HELD:
+        return x * x
+
+
+def test_a_worker_does_not_inherit_a_lock_another_thread_holds() -> None:
+    # the run starts workers from a process with threads (document threads, a Prefect server); a
+    # plain fork copies a lock held by another thread at that instant, locked forever in the child
+    held, release = threading.Event(), threading.Event()
+
+    def holder() -> None:
+        with _HELD:
+            held.set()
+            release.wait()
+
+    t = threading.Thread(target=holder)
+    t.start()
+    held.wait()
+    try:
+        limits = ExtractionLimits(idle_seconds=10)
+        assert isolate.call(square_under_lock, 7, limits=limits) == 49
+    finally:
+        release.set()
+        t.join()
+
+
+def wait_forever() -> None:
+    threading.Event().wait()
+
+
+def test_a_worker_that_waits_without_computing_is_ended_as_making_no_progress() -> None:
+    # the CPU limit never fires for a blocked worker; the wall-clock backstop is 10x the page budget
+    limits = ExtractionLimits(idle_seconds=1)
+    with pytest.raises(ResourceLimitExceeded, match="no progress"):
+        isolate.call(wait_forever, limits=limits)

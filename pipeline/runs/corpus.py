@@ -2,11 +2,12 @@
 skip the ones whose published rows are current (``pipeline.runs.plan``), extract the others up
 to ``workers`` at a time, publish once.
 
-Extraction is CPU-bound and runs in forked workers (``pipeline.runs.isolate``), one per
-document, each under its own time and memory limits. This process loads the language pipeline
-once (``isolate.warm``) and then keeps up to ``workers`` documents in flight from a small thread
-pool: each thread forks one worker and waits for it, so the workers share the loaded models
-(copy-on-write) and the threads only wait on pipes. Each document may start
+Extraction is CPU-bound and runs in worker processes (``pipeline.runs.isolate``), one per
+document, each under its own time and memory limits, forked by a fork server that loads the
+language pipeline once (``isolate.warm``, the ``load`` stage). This process keeps up to
+``workers`` documents in flight from a small thread pool: each thread asks for one worker and
+waits for it, so the workers share the loaded models (copy-on-write) and the threads only wait on
+pipes. Each document may start
 ``plan.ocr_workers(workers)`` OCR processes, so documents × OCR processes stays within the cores.
 
 Results are put back in the order of the entries before publishing, so the published rows do not
@@ -99,7 +100,7 @@ def run_corpus(sources: Sequence[str], data_dir: Path | str = "data", *, workers
     n = min(workers, len(todo))
     if todo:
         t0 = time.perf_counter()
-        isolate.warm()  # load once here; the forked workers inherit it
+        isolate.warm()  # the fork server loads the libraries once; every worker starts with them
         from pipeline.records import validate  # noqa: F401 - imported before the threads start
 
         stages["load"] = time.perf_counter() - t0

@@ -8,6 +8,7 @@ import hashlib
 import time
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -99,7 +100,7 @@ def isolated_datasets(path: Path, source: str, max_pages: int = DEFAULT_MAX_PAGE
         raise TooLarge(f"{path.name}: {size} bytes, the limit is {limits.max_bytes} (ExtractionLimits.max_bytes)")
     isolate.warm()
     frames, took = isolate.call(timed_datasets, path, source, min(max_pages, limits.max_pages), data_dir,
-                                ocr_workers, settings, limits=limits, count_pages=lambda: _page_count(path))
+                                ocr_workers, settings, limits=limits, count_pages=partial(_page_count, path))
     if seconds is not None:
         seconds.update(took)
     return frames

@@ -3,9 +3,16 @@ ends THAT document (a classified reject), never the run: a hang is killed at its
 memory blow-up (an inflate bomb) hits the worker's memory limit, and a crash of a native library
 (a segfault in pdfium, OpenCV or Ghostscript) kills only the child.
 
-The child is forked from the calling process, so it starts with everything the caller has
-imported and loaded (``warm()`` loads the language pipeline once, before the first fork).
-The result comes back pickled through a pipe.
+Workers are forked by a multiprocessing *fork server*: a clean, single-threaded process started
+once per run, which imports the libraries and loads the language pipeline (``pipeline.runs.preload``)
+before its first fork, so every worker starts with them loaded and shares their pages
+(copy-on-write). Workers are NOT forked from the calling process: it runs threads (the run's
+document threads, the fetch pool, a Prefect server and its services), and a fork copies any lock
+another thread holds at that instant, locked forever in the child — measured: a worker forked
+while a Prefect server ran in the same process sat with no CPU until the wall-clock backstop
+(1,200 s), and one forked from a document thread of the run hung the same way. The
+function and its arguments travel pickled (module-level functions, by reference); the result
+comes back pickled through a pipe.
 
     frames = call(document_datasets, path, source, limits=ExtractionLimits())
 """
@@ -43,8 +50,12 @@ class ExtractionLimits:
       (measured: with a 13 s wall limit every one-page document needing OCR was killed while eight
       sessions shared two cores; a 15-page scan was killed at the former 20 s a page of wall time),
       while a loop in a PDF library burns CPU and is stopped all the same.
-    - ``memory_mb``: the growth of the worker's resident memory over what it inherited, plus the
-      private memory of the processes it starts (the OCR page pool), polled every
+    - ``idle_seconds``: a worker whose process tree uses no CPU at all for that long is killed
+      (default 120 s): it waits on something that will not come (a lock, a dead pool process).
+      An extraction never waits that long without computing; a slow machine slows a worker but
+      does not stop its CPU clock.
+    - ``memory_mb``: the private memory of the worker (what it does not share with the fork
+      server) plus that of the processes it starts (the OCR page pool), polled every
       ``poll_seconds``; above it the worker and its processes are killed (default 700 MB). Its address space is
       capped too (RLIMIT_AS: ``memory_mb`` + ``address_space_headroom_mb`` over the inherited), so a
       single huge allocation (an inflate bomb) fails at once instead of swapping.
@@ -57,6 +68,7 @@ class ExtractionLimits:
     seconds_base: float = 30.0
     seconds_per_document: float = 1800.0
     wall_factor: float = 10.0
+    idle_seconds: float = 120.0
     memory_mb: int = 700
     address_space_headroom_mb: int = 1536
     poll_seconds: float = 0.05
@@ -66,7 +78,8 @@ class ExtractionLimits:
         for name in ("max_bytes", "max_pages", "memory_mb"):
             if int(getattr(self, name)) < 1:
                 raise ValueError(f"ExtractionLimits.{name} must be at least 1, got {getattr(self, name)}")
-        for name in ("seconds_per_page", "seconds_base", "seconds_per_document", "poll_seconds", "wall_factor"):
+        for name in ("seconds_per_page", "seconds_base", "seconds_per_document", "poll_seconds", "wall_factor",
+                     "idle_seconds"):
             if not float(getattr(self, name)) > 0:
                 raise ValueError(f"ExtractionLimits.{name} must be positive, got {getattr(self, name)}")
 
@@ -79,9 +92,35 @@ class ExtractionLimits:
 DEFAULT_LIMITS = ExtractionLimits()
 
 
+PRELOAD = "pipeline.runs.preload"
+
+
+def _context() -> Any:
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload([PRELOAD])  # read when the server starts; later calls change nothing
+    return ctx
+
+
 def warm() -> None:
-    """Load what every extraction needs (the language pipeline) in THIS process, so that forked
-    workers inherit it instead of each loading it again."""
+    """Start the fork server and wait until it has loaded what every extraction needs (a no-op
+    worker goes through it), so that the first document does not pay for it and a run can report
+    the load on its own line. Cheap once done: the server lives as long as this process."""
+    global _warm_in
+    if _warm_in != os.getpid():
+        call(_nothing)
+        _warm_in = os.getpid()
+
+
+_warm_in: int | None = None
+
+
+def _nothing() -> None:
+    return None
+
+
+def preload() -> None:
+    """Load what every extraction needs (libraries, the language pipeline) in THIS process: run
+    by the fork server before its first fork (``pipeline.runs.preload``)."""
     import camelot  # noqa: F401 - its native libraries (OpenCV, BLAS) mapped once, for the fork
     import pypdfium2  # noqa: F401
 
@@ -97,11 +136,8 @@ def _vm_bytes() -> int:
 
 
 def _rss_bytes(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, IndexError, ValueError):
-        return 0
+    with open(f"/proc/{pid}/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def _children(pid: int) -> list[int]:
@@ -126,8 +162,8 @@ def _children(pid: int) -> list[int]:
 
 
 def _private_bytes(pid: int) -> int:
-    """Memory only ``pid`` holds (private clean + dirty pages): what a process forked by the worker
-    (an OCR pool process) adds; the pages it still shares with the worker are counted there."""
+    """Memory only ``pid`` holds (private clean + dirty pages); the pages it shares with its parent
+    (the fork server, the worker) are not counted."""
     total = 0
     try:
         with open(f"/proc/{pid}/smaps_rollup") as f:
@@ -139,11 +175,14 @@ def _private_bytes(pid: int) -> int:
     return total
 
 
-def tree_growth(pid: int, baseline: int) -> int:
-    """The memory the worker ``pid`` and every process it started hold beyond ``baseline`` (the
-    resident memory the worker inherited): its own resident growth plus its descendants' private
-    memory. The OCR stage runs a process pool inside the worker: its processes count too."""
-    return _rss_bytes(pid) - baseline + sum(_private_bytes(k) for k in _children(pid))
+def tree_growth(pid: int) -> int:
+    """The memory the worker ``pid`` and every process it started hold on their own: their private
+    pages (USS). What the worker still shares with the fork server (the loaded libraries and
+    models) is not its growth; a page it writes to becomes private and counts. The OCR stage runs
+    a process pool inside the worker: its processes count too. (Resident size over the size at
+    start is no measure here: a forked child maps the server's file-backed pages lazily, so its
+    RSS at start leaves them out and grows as it touches them, with no memory added.)"""
+    return sum(_private_bytes(p) for p in [pid, *_children(pid)])
 
 
 def tree_cpu_seconds(pid: int) -> float:
@@ -176,9 +215,10 @@ def _child(conn: Any, pages_box: Any, fn: Callable[..., Any], args: tuple, limit
     # OCR page pool): multiprocessing refuses that to a daemon, so the flag is cleared in here;
     # ``call`` kills the worker's whole tree at a limit and reaps the worker
     mp.current_process()._config["daemon"] = False
+    _die_with_parent()
     # the address space may grow by the memory limit plus room for the libraries a worker maps
     # (thread stacks, lazily loaded shared objects): measured, a tighter RLIMIT_AS makes OpenBLAS
-    # and pdfium crash on ordinary documents; the resident-memory poll enforces ``memory_mb``
+    # and pdfium crash on ordinary documents; the private-memory poll enforces ``memory_mb``
     extra = (limits.memory_mb + limits.address_space_headroom_mb) * 1024 * 1024
     try:
         resource.setrlimit(resource.RLIMIT_AS, (_vm_bytes() + extra, resource.RLIM_INFINITY))
@@ -203,6 +243,17 @@ def _child(conn: Any, pages_box: Any, fn: Callable[..., Any], args: tuple, limit
     finally:
         conn.close()
         os._exit(0)  # no atexit handlers, no flushing of inherited buffers
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this worker when its parent (the fork server) ends: the server ends
+    with the run, so a run killed with SIGKILL leaves no worker computing for nobody."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):  # not Linux: the worker ends when its pipe closes
+        pass
 
 
 def _picklable(exc: BaseException) -> bool:
@@ -236,17 +287,17 @@ def call(fn: Callable[..., Any], *args: Any, limits: ExtractionLimits = DEFAULT_
     Raises ``ResourceLimitExceeded`` (time, memory) and ``WorkerCrashed`` (killed by a signal)."""
     if not limits.isolate:
         return fn(*args)
-    ctx = mp.get_context("fork")
+    ctx = _context()
     recv, send = ctx.Pipe(duplex=False)
     pages_box = ctx.Value("i", 0, lock=False)
     proc = ctx.Process(target=_child, args=(send, pages_box, fn, args, limits, count_pages), daemon=True)
-    baseline = _rss_bytes(os.getpid())  # the child starts with the caller's resident pages
-    t0 = time.monotonic()
     with _children_allowed():
         proc.start()
+    t0 = last_busy = time.monotonic()
     send.close()
     data: bytes | None = None
     why: PipelineError | None = None
+    cpu_seen = 0.0
     try:
         while True:
             if recv.poll(limits.poll_seconds):
@@ -258,15 +309,22 @@ def call(fn: Callable[..., Any], *args: Any, limits: ExtractionLimits = DEFAULT_
             pages = pages_box.value
             budget = limits.seconds_for(pages if pages > 0 else None)
             of = f" ({pages} pages)" if pages > 0 else ""
-            if tree_cpu_seconds(proc.pid) > budget:
+            cpu, now = tree_cpu_seconds(proc.pid), time.monotonic()
+            if cpu > budget:
                 why = ResourceLimitExceeded(f"time limit of {budget:.0f} s of CPU exceeded{of}")
                 break
-            if time.monotonic() - t0 > budget * limits.wall_factor:
+            if cpu > cpu_seen:
+                cpu_seen, last_busy = cpu, now
+            elif now - last_busy > limits.idle_seconds:
+                why = ResourceLimitExceeded(f"no progress: the worker used no CPU for {limits.idle_seconds:.0f} s{of} "
+                                            "(it waits on something that will not come)")
+                break
+            if now - t0 > budget * limits.wall_factor:
                 why = ResourceLimitExceeded(f"time limit of {budget * limits.wall_factor:.0f} s of wall-clock time "
                                             f"exceeded{of} (the worker waited without computing)")
                 break
-            if tree_growth(proc.pid, baseline) > limits.memory_mb * 1024 * 1024:
-                why = ResourceLimitExceeded(f"memory limit of {limits.memory_mb} MB exceeded (resident memory)")
+            if tree_growth(proc.pid) > limits.memory_mb * 1024 * 1024:
+                why = ResourceLimitExceeded(f"memory limit of {limits.memory_mb} MB exceeded (private memory of the worker and its processes)")
                 break
             if not proc.is_alive() and not recv.poll(0):
                 break
