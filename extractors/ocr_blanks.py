@@ -10,7 +10,12 @@ at the page's resolution and magnified (``BlankSettings``). A reading replaces t
 both reads give the same digits with enough confidence and the digits fit the line's grammar (a
 serial of 1-5 digits, whose number's year, if it carries one, is the date line's year; a month
 1-12; a day that exists in that month). Otherwise the line is left as read and the field stays
-empty, with its warning: a wrong number is worse than none.
+empty, with its warning: a wrong number is worse than none. For the same reason a serial that the
+page's read did give as digits is checked: one of the two reads of its blank must give it again,
+or it is marked doubtful ("Số: 96? /KH-…", the masthead then leaves it empty and warns; a stamped
+"996" was read "96" on a cut of a real page). The day and month the page's read gave are not
+checked that way: a single typed digit read alone is often read as nothing (measured: the typed
+month "6" of a real decision, at both scales), which would empty right dates.
 
 Pure apart from running Tesseract; called by ``extractors.ocr.ocr_image`` on every OCR'd page.
 """
@@ -100,38 +105,54 @@ def has_digit_ink(img: np.ndarray, level: float, line_height: int, b: BlankSetti
     return any(stats[i, cv2.CC_STAT_HEIGHT] >= b.min_digit_height * line_height for i in range(1, n))
 
 
-def reread_blank(img: np.ndarray, level: float, line_height: int, s: OcrSettings) -> tuple[str, float] | None:
-    """The digits in a blank when both reads (1x, ``upscale``) agree with enough confidence."""
+def blank_reads(img: np.ndarray, level: float, line_height: int, s: OcrSettings) -> list[tuple[str, float]] | None:
+    """The blank read at 1x and at ``upscale`` (digits, lowest confidence), or None when it holds
+    no digit-sized ink."""
     import cv2
 
-    b = s.blanks
-    if not has_digit_ink(img, level, line_height, b):
+    if not has_digit_ink(img, level, line_height, s.blanks):
         return None
-    first = read_digits(img, s)
-    big = cv2.resize(img, None, fx=b.upscale, fy=b.upscale, interpolation=cv2.INTER_CUBIC)
-    second = read_digits(big, s)
-    if not first[0] or first[0] != second[0] or min(first[1], second[1]) < b.min_conf:
+    big = cv2.resize(img, None, fx=s.blanks.upscale, fy=s.blanks.upscale, interpolation=cv2.INTER_CUBIC)
+    return [read_digits(img, s), read_digits(big, s)]
+
+
+def reread_blank(img: np.ndarray, level: float, line_height: int, s: OcrSettings) -> tuple[str, float] | None:
+    """The digits in a blank when both reads (1x, ``upscale``) agree with enough confidence."""
+    reads = blank_reads(img, level, line_height, s)
+    if not reads:
         return None
-    return first[0], min(first[1], second[1])
+    (first, c1), (second, c2) = reads
+    if not first or first != second or min(c1, c2) < s.blanks.min_conf:
+        return None
+    return first, min(c1, c2)
 
 
 # ---------------------------------------------------------------------------------------------
 # where the blanks are on a line
 # ---------------------------------------------------------------------------------------------
 
-def serial_blank(chars: Sequence[tuple[str, int, int]]) -> tuple[int, int] | None:
-    """x-range between "Số:" and the "/" that opens the code ("/QĐ-UBND"), or None."""
+def serial_blank(chars: Sequence[tuple[str, int, int]], code: str = "") -> tuple[int, int] | None:
+    """x-range between "Số:" and the "/" that opens the code ("/QĐ-UBND"), or None. Where the
+    slash itself was not read (merged into the serial's noise), the blank ends an "S" width before
+    the code's own letters (``code``, as the page's read gave it)."""
     text = "".join(c for c, _, _ in chars)
     m = _SO.match(text)
-    slash = [i for i, c in enumerate(text) if c == "/" and re.fullmatch(r"/[A-ZĐ0-9][\w/Đđ-]*", text[i:])]
-    if not m or not slash or slash[0] < m.end():
+    if not m:
         return None
     # a stamped serial touching the colon ("Số:996") is boxed with it: the blank starts half an
     # "S" after the last mark's left edge when that box is wider than the "S"
     _c, x0, x1 = chars[m.end() - 1]
     s_width = chars[0][2] - chars[0][1]
     left = x1 if x1 - x0 <= s_width else x0 + s_width // 2
-    return left, chars[slash[0]][1]
+    slash = [i for i, c in enumerate(text) if c == "/" and i >= m.end()
+             and re.fullmatch(r"/[A-ZĐ0-9][\w/Đđ-]*", text[i:])]
+    if slash:
+        return left, chars[slash[0]][1]
+    letters = code.lstrip("/")
+    at = text.rfind(letters) if len(letters) >= 2 else -1
+    if at >= m.end() and at + len(letters) == len(text):
+        return left, chars[at][1] - s_width
+    return None
 
 
 def date_blanks(chars: Sequence[tuple[str, int, int]]) -> dict[str, tuple[int, int]]:
@@ -191,18 +212,27 @@ def reread_blanks(gray: np.ndarray, lines: Sequence[Line], px_per_pt: float, s: 
 
 
 def _reread_number(gray: np.ndarray, ln: Line, px_per_pt: float, s: OcrSettings, year: int | None) -> Line:
+    """The number line with its serial read again when the page's read left it illegible; a
+    serial the page's read gave as digits must be read the same again in its blank alone (a
+    handwritten "996" was read "96" on the page), or it is marked doubtful ("Số: 96? /KH-…": the
+    masthead then leaves the number empty and warns)."""
     m = NUMBER_LINE.match(ln.text)
     assert m is not None
     serial, code = m["serial"], re.sub(r"\s+", "", m["code"])
-    if _valid_serial(serial) or not serial.strip(" .…_"):  # legible, or a blank left empty on the form
+    if not serial.strip(" .…_"):  # a blank left empty on the form
         return ln
     years = re.findall(r"/((?:19|20)\d\d)/", code + "/")
     if years and year is not None and int(years[0]) != year:  # "12/2021/QĐ-UBND" dated 2021
         return ln
     crop, level, h = _line_crop(gray, ln, px_per_pt)
-    span = serial_blank(char_boxes(crop, s))
+    span = serial_blank(char_boxes(crop, s), code)
     if span is None:
         return ln
+    if _valid_serial(serial):
+        reads = blank_reads(_blank(crop, span), level, h, s)
+        if reads is None or any(r == serial and c >= s.blanks.min_conf for r, c in reads):
+            return ln
+        return replace(ln, text=ln.text[:m.start("serial")] + serial + "?" + ln.text[m.end("serial"):])
     got = reread_blank(_blank(crop, span), level, h, s)
     if got is None or not _valid_serial(got[0]):
         return ln

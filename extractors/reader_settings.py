@@ -153,16 +153,20 @@ class BlankSettings:
     """The second look at the blanks of the masthead filled in by hand or by a stamp (the serial of
     "Số: …/QĐ-UBND", the day and month of "…, ngày … tháng … năm 2025"; ``extractors.ocr_blanks``).
     Each blank is cut out between the typed words around it and read for digits only at 1x and at
-    ``upscale``; a reading is kept when every read gives the same digits, each at least
+    ``upscale``; an illegible blank is filled when both reads give the same digits, each at least
     ``min_conf``, and they fit the grammar (a serial of 1-5 digits, a day valid for its month, a
-    month 1-12). Measured on the six real scans (``python -m bench.ocr --meta-only``): handwritten
-    digits misread with confidences up to 86 ("322" for 932, "339" for 239) but never the same
-    way at both scales; right readings of stamped or typed digits 64-96 at both.
+    month 1-12); a serial the page's read gave as digits is kept only when one of the two reads
+    gives it again at ``min_conf``. Measured on the six real scans (``python -m bench.ocr
+    --meta-only``): handwritten digits misread at 50-87 ("322" for 932, "339"/"439" for 239, "40"
+    for 30), never the same way at both scales; right readings 64-96 at both (a handwritten month
+    "4", a day "01", a typed serial "1629").
 
+    enabled: off reads the page once, as before (the masthead leaves the hand-filled fields empty).
     min_conf: Tesseract confidence (0-100) every reading of a blank must reach.
     upscale: the second read's magnification (the first is at the page's resolution).
     min_digit_height: a blank holds digits only when an ink blob stands this share of the line's
-      height (dots and dashes of an empty blank do not; digits stand 0.5-0.9)."""
+      height (dots and dashes of an empty blank do not; the filled digits of the six real scans
+      stand 0.52-1.0 of it)."""
 
     enabled: bool = True
     min_conf: float = 60.0
