@@ -70,7 +70,8 @@ def char_boxes(img: np.ndarray, s: OcrSettings) -> list[tuple[str, int, int]]:
     import pytesseract
 
     out = []
-    for row in pytesseract.image_to_boxes(img, lang=s.languages, config=f"--oem {s.oem} --psm 7").splitlines():
+    rows = pytesseract.image_to_boxes(img, lang=s.languages, config=f"--oem {s.oem} --psm 7", timeout=s.timeout_s)
+    for row in rows.splitlines():
         parts = row.split(" ")
         if len(parts) >= 5 and parts[0]:
             out.append((parts[0], int(parts[1]), int(parts[3])))
@@ -86,7 +87,7 @@ def read_digits(img: np.ndarray, s: OcrSettings) -> tuple[str, float]:
     img = cv2.copyMakeBorder(img, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
     data = pytesseract.image_to_data(img, lang=s.languages,
                                      config=f"--oem {s.oem} --psm 7 -c tessedit_char_whitelist=0123456789",
-                                     output_type=pytesseract.Output.DICT)
+                                     timeout=s.timeout_s, output_type=pytesseract.Output.DICT)
     words = [(t.strip(), float(c)) for t, c in zip(data["text"], data["conf"], strict=True) if t and t.strip()]
     if not words:
         return "", 0.0
