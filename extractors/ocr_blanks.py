@@ -39,6 +39,11 @@ DATE_LINE = re.compile(r"^(?P<place>[^,\d]{2,60}),\s*ngày\s*(?P<d>[^\s]*?)\s*th
 # "Số" as character boxes (no spaces): the serial's blank starts after it
 _SO = re.compile(r"^S[ốóôồổoò6ỗộ][:;.,]?")
 _LINES_LOOKED_AT = 30  # the masthead sits in the first lines of a page
+# a line is cut out with this margin around Tesseract's box (shares of the line's height: accents
+# above, descenders and a stamped digit standing taller than the typed text)
+_MARGIN_X, _MARGIN_Y = 0.4, 0.35
+_CLEARANCE_PX = 2  # a blank is narrowed by this much each side, clear of the typed glyphs' edges
+_N_WIDTHS = 1.1  # the month's blank ends this many "n" widths before the "ă" of "năm"
 
 
 def _valid_serial(s: str) -> bool:
@@ -169,7 +174,7 @@ def date_blanks(chars: Sequence[tuple[str, int, int]]) -> dict[str, tuple[int, i
         out["d"] = (chars[a + 3][2], chars[t][1])
     if t >= 0 and n > t:
         n_width = chars[t + 3][2] - chars[t + 3][1]  # the "n" of "tháng"
-        out["m"] = (chars[t + 4][2], chars[n][1] - round(1.1 * n_width))
+        out["m"] = (chars[t + 4][2], chars[n][1] - round(_N_WIDTHS * n_width))
     return out
 
 
@@ -183,14 +188,14 @@ def _line_crop(gray: np.ndarray, ln: Line, px_per_pt: float) -> tuple[np.ndarray
 
     x0, y0, x1, y1 = (int(round(v * px_per_pt)) for v in ln.bbox)
     h = max(1, y1 - y0)
-    padx, pady = int(0.4 * h), int(0.35 * h)
+    padx, pady = int(_MARGIN_X * h), int(_MARGIN_Y * h)
     crop = np.ascontiguousarray(gray[max(0, y0 - pady):y1 + pady, max(0, x0 - padx):x1 + padx])
     level = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0] if crop.size else 0.0
     return crop, float(level), h
 
 
 def _blank(crop: np.ndarray, span: tuple[int, int]) -> np.ndarray:
-    x0, x1 = span[0] + 2, span[1] - 2  # clear of the typed glyphs' edges
+    x0, x1 = span[0] + _CLEARANCE_PX, span[1] - _CLEARANCE_PX
     return crop[:, max(0, x0):max(0, x1)]
 
 
