@@ -136,3 +136,50 @@ def misread_name(lines: Sequence[Any]) -> bool:
         return False
     stats = syllable_stats(" ".join(ln.text for ln in lines))
     return stats.n_valid < stats.n_tokens
+
+
+# heads whose name goes on with "NHÂN DÂN" before the place ("ỦY BAN NHÂN DÂN TỈNH …")
+_PEOPLES = ("ỦY BAN", "UỶ BAN", "HỘI ĐỒNG")
+# a province's letters may differ by one from the OCR's when it has this many (a tone mark read as a
+# letter: "ĐỒNG" → "ĐÔỎNG") and no other province is one edit away too (Bình/Ninh Thuận, Kiên/Tiền
+# Giang, Khánh/Thanh Hóa, Quảng Bình/Ninh are one edit apart: a letter between them decides nothing)
+_MIN_FUZZY = 6
+
+
+def resplit_name(raw: str | None) -> str | None:
+    """An OCR'd body's name in capitals whose spaces (and some marks) were lost, spelt again from
+    the vocabulary: "CÔNG ANTỈNHLÂMĐÔỎNG" → "CÔNG AN TỈNH LÂM ĐỒNG". Only a name whose letters,
+    marks and spaces aside, are exactly one way a body head (``ORG_HEADS``, "ỦY BAN" with its
+    "NHÂN DÂN"), a level word (``LEVELS``) and a province (``schemas/places.csv``; one letter may
+    differ in a name of ``_MIN_FUZZY`` letters or more, when no other province is as near) — the
+    name of a provincial body as ND 30/2020 prints it; anything else (a department's field, a name
+    that splits two ways) gives None and stays unread."""
+    from extractors.ocr_fixes import edit_distance, places
+    from extractors.vietnamese import strip_marks
+
+    if not raw or upper_share(raw) < 0.9:
+        return None
+
+    def key(s: str) -> str:
+        return strip_marks(nfc(s)).upper().replace(" ", "")
+
+    whole = key(raw)
+    provinces = {key(name): name for name in places().values()}
+    found: dict[str, str] = {}  # normal case → capitals: "ỦY BAN" and "UỶ BAN" are one name
+    for head in ORG_HEADS:
+        rest = whole[len(key(head)):] if whole.startswith(key(head)) else None
+        if rest is None:
+            continue
+        name = head
+        if head in _PEOPLES and rest.startswith(key("NHÂN DÂN")):
+            name, rest = f"{head} NHÂN DÂN", rest[len(key("NHÂN DÂN")):]
+        for level in LEVELS:
+            place = rest[len(key(level)):] if rest.startswith(key(level)) else None
+            if place is None:
+                continue
+            near = [k for k in provinces if k == place] or [
+                k for k in provinces if len(place) >= _MIN_FUZZY and edit_distance(place, k, 1) <= 1]
+            if len(near) == 1:
+                spelt = f"{name} {level.upper()} {provinces[near[0]].upper()}"
+                found.setdefault(normalize_body(spelt) or spelt, spelt)
+    return next(iter(found.values())) if len(found) == 1 else None

@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from extractors.bodies import LEVELS, misread_name, normalize_body, starts_body, upper_share
+from extractors.bodies import LEVELS, misread_name, normalize_body, resplit_name, starts_body, upper_share
 from extractors.model import Line
 from extractors.reader_settings import MastheadSettings
 from extractors.text import join_wrapped
@@ -357,7 +357,7 @@ def read_masthead(lines: Sequence[Line], width: float, settings: MastheadSetting
         if blocks:
             issuer = blocks[-1]
             mh.issuer_raw = join_wrapped(ln.text for ln in issuer)
-            mh.issuer = normalize_body(mh.issuer_raw) if not misread_name(issuer) else None
+            mh.issuer = normalize_body(mh.issuer_raw if not misread_name(issuer) else resplit_name(mh.issuer_raw))
             if len(blocks) > 1:
                 mh.parent_body_raw = join_wrapped(ln.text for ln in blocks[-2])
                 mh.parent_body = normalize_body(mh.parent_body_raw)

@@ -18,6 +18,9 @@
   are markedly thicker than the page's median line);
 * Vietnamese post-OCR fixes (``extractors.ocr_fixes``, data in ``schemas/ocr_fixes.tsv``) are
   applied to every line and cell;
+* the masthead's blanks filled in by hand or stamp (the serial after "Số:", the day and month of
+  the date line) that the page's read left illegible are read again alone, digits only
+  (``extractors.ocr_blanks``), and kept only when sure;
 * pages run in a process pool (``OcrSettings.workers``, capped by the environment variable
   ``DECREE_OCR_WORKERS`` that a run extracting documents in parallel sets; one Tesseract thread
   each; a pool of 1 reads in the calling process) and every
@@ -42,6 +45,7 @@ from pathlib import Path
 import numpy as np
 
 from extractors.model import BBox, Cell, Line, TableFragment
+from extractors.ocr_blanks import reread_blanks
 from extractors.ocr_cache import cache_key, page_from_frames, page_to_frames
 from extractors.ocr_fixes import fix_text
 from extractors.ocr_glyphs import fix_comparator, is_speckle
@@ -56,7 +60,7 @@ from extractors.ocr_image import (
     render_page,
 )
 
-OCR_VERSION = "ocr-4"  # bump when the output of the same settings on the same image changes
+OCR_VERSION = "ocr-5"  # bump when the output of the same settings on the same image changes
 # bold: strokes this much thicker than the page's median (measured on the real scans: regular
 # Times 3.3-3.6 px at 300 dpi, bold 4.4-4.7 px)
 BOLD_STROKE_RATIO = 1.2
@@ -290,6 +294,7 @@ def ocr_image(rgb: np.ndarray, page: int, s: OcrSettings) -> OcrPage:
     strokes = [_stroke_width(ink, (w.x0, w.y0, w.x1, w.y1)) for w in all_words[:600]]
     ref = statistics.median(strokes) if strokes else 0.0
     lines = words_to_lines(words, page, px_to_pt, ink, ref_stroke=ref)
+    lines = reread_blanks(gray, lines, 1.0 / px_to_pt, s)  # hand-filled serial and day of the masthead
     bold_stroke = BOLD_STROKE_RATIO * ref
     fragments = [words_to_fragment(g, cw, page, px_to_pt, ink, bold_stroke) for g, cw in zip(grids, cell_words,
                                                                                              strict=True)]

@@ -1,12 +1,12 @@
 """Tolerances of the readers that sit around the text and tables: the masthead and signature
 block (``extractors.masthead``, ``extractors.signer``, ``extractors.columns``), page triage
 (``extractors.triage``) with its legacy-font decision (``extractors.legacy``), and OCR
-(``extractors.ocr_image``, ``extractors.ocr``) with its second look at table cells
-(``extractors.ocr_glyphs``).
+(``extractors.ocr_image``, ``extractors.ocr``) with its second looks at table cells
+(``extractors.ocr_glyphs``) and at the masthead's hand-filled blanks (``extractors.ocr_blanks``).
 
 They live here, in a module that imports no reader, so that the one settings tree
 (``extractors.settings.ExtractionSettings``: ``masthead``, ``triage``, ``triage.legacy``, ``ocr``,
-``ocr.cells``)
+``ocr.cells``, ``ocr.blanks``)
 can hold them without an import cycle; the readers import them from here (and re-export them).
 """
 
@@ -149,6 +149,40 @@ class CellSettings:
 
 
 @dataclass(frozen=True)
+class BlankSettings:
+    """The second look at the blanks of the masthead filled in by hand or by a stamp (the serial of
+    "Số: …/QĐ-UBND", the day and month of "…, ngày … tháng … năm 2025"; ``extractors.ocr_blanks``).
+    Each blank is cut out between the typed words around it and read for digits only at 1x and at
+    ``upscale``; an illegible blank is filled when both reads give the same digits, each at least
+    ``min_conf``, and they fit the grammar (a serial of 1-5 digits, a day valid for its month, a
+    month 1-12); a serial the page's read gave as digits is kept only when one of the two reads
+    gives it again at ``min_conf``. Measured on the six real scans (``python -m bench.ocr
+    --meta-only``): handwritten digits misread at 50-87 ("322" for 932, "339"/"439" for 239, "40"
+    for 30), never the same way at both scales; right readings 64-96 at both (a handwritten month
+    "4", a day "01", a typed serial "1629").
+
+    enabled: off reads the page once, as before (the masthead leaves the hand-filled fields empty).
+    min_conf: Tesseract confidence (0-100) every reading of a blank must reach.
+    upscale: the second read's magnification (the first is at the page's resolution).
+    min_digit_height: a blank holds digits only when an ink blob stands this share of the line's
+      height (dots and dashes of an empty blank do not; the filled digits of the six real scans
+      stand 0.52-1.0 of it)."""
+
+    enabled: bool = True
+    min_conf: float = 60.0
+    upscale: float = 2.0
+    min_digit_height: float = 0.4
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.min_conf <= 100:
+            raise ValueError("BlankSettings.min_conf must be within 0..100")
+        if not 1 < self.upscale <= 4:
+            raise ValueError("BlankSettings.upscale must lie in (1, 4]")
+        if not 0 < self.min_digit_height < 1:
+            raise ValueError("BlankSettings.min_digit_height must lie in (0, 1)")
+
+
+@dataclass(frozen=True)
 class OcrSettings:
     """How pages are OCR'd. Defaults are the measured best (``python -m bench.ocr --variants --scans``,
     results in docs/ocr-benchmark.md). On three transcribed real pages, mean char accuracy:
@@ -177,6 +211,7 @@ class OcrSettings:
     # capped by the DECREE_OCR_WORKERS environment variable (see pool_size)
     timeout_s: float = 0.0  # Tesseract timeout per page, 0 = none
     cells: CellSettings = field(default_factory=CellSettings)  # second looks at table cells' words
+    blanks: BlankSettings = field(default_factory=BlankSettings)  # second look at hand-filled masthead blanks
 
     def __post_init__(self) -> None:
         if not 72 <= self.dpi <= 600:
