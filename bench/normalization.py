@@ -48,14 +48,16 @@ def _path(p: Iterable[str] | None) -> tuple[str, ...]:
     return tuple(_n(x).casefold() for x in (p if p is not None else []))
 
 
+def _by_key(records: list[dict], key: Callable[[dict], Any]) -> dict[Any, list[dict]]:
+    out: dict[Any, list[dict]] = defaultdict(list)
+    for r in records:
+        out[key(r)].append(r)
+    return out
+
+
 def _score(truth: list[dict], ours: list[dict], key: Callable[[dict], Any], exact: Callable[[dict, dict], bool]
            ) -> dict[str, Any]:
-    tk: dict[Any, list[dict]] = defaultdict(list)
-    ok: dict[Any, list[dict]] = defaultdict(list)
-    for t in truth:
-        tk[key(t)].append(t)
-    for o in ours:
-        ok[key(o)].append(o)
+    tk, ok = _by_key(truth, key), _by_key(ours, key)
     found = n_exact = 0
     misses: list[str] = []
     for k, ts in tk.items():
@@ -103,12 +105,7 @@ def _parsed(value_raw: str, unit_raw: str, unit_spans_value: bool = False) -> di
 def _score_fields(truth: list[dict], ours: list[dict], key: Callable[[dict], Any]) -> Counter:
     """Per field: how many truth records have a matched record with the same parsed field (an
     unmatched truth record counts against every field), out of ``n``."""
-    tk: dict[Any, list[dict]] = defaultdict(list)
-    ok: dict[Any, list[dict]] = defaultdict(list)
-    for t in truth:
-        tk[key(t)].append(t)
-    for o in ours:
-        ok[key(o)].append(o)
+    tk, ok = _by_key(truth, key), _by_key(ours, key)
     c: Counter = Counter(n=len(truth))
     for k, ts in tk.items():
         for t, o in zip(ts, ok.get(k, []), strict=False):

@@ -17,15 +17,7 @@ from bench.perf_measure import PollSettings, fit_line, importtime_summary, run_m
 from bench.perf_report import report
 from tools.corpus.scaled import ScaledSpec, cut_truth, ensure_scaled, roman
 
-
-def _pages(pdf: Path) -> int:
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(str(pdf))
-    try:
-        return len(doc)
-    finally:
-        doc.close()
+_pages = perf._pages  # one page counter for the benchmark and its test
 
 
 @pytest.fixture(scope="module")
