@@ -42,9 +42,10 @@ from pipeline.store.read import load
 from pipeline.versions.conflicts import unique_ids
 from pipeline.versions.duplicates import content_differences, rendering_groups
 
-__all__ = ["build", "consolidate", "load_inputs", "publish_consolidated"]
+__all__ = ["build", "consolidate", "in_order", "load_inputs", "publish_consolidated"]
 
 _SUPERSEDING = ("replace", "repeal", "amend", "correct")
+ORDER = ["record_kind", "base_doc_number", "consolidated_path", "valid_from", "consolidated_id"]
 _NO_APPENDIX = APPENDIX_LABEL
 
 
@@ -289,9 +290,12 @@ def consolidate(norm_items: pd.DataFrame, amendments: pd.DataFrame, documents: p
                                          f"has no norm values in norm_items (see the clause text on page "
                                          f"{o.page or '?'})")
             rows.append(rec)
-    out = frame("norms_consolidated", unique_ids(rows))  # repeated/conflicting operations: flagged, never fatal
-    return out.sort_values(["record_kind", "base_doc_number", "consolidated_path", "valid_from", "consolidated_id"],
-                           kind="stable", na_position="first").reset_index(drop=True)
+    return in_order(frame("norms_consolidated", unique_ids(rows)))  # repeated/conflicting operations: flagged
+
+
+def in_order(consolidated: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``norms_consolidated`` in the order ``consolidate`` gives them (the id is unique)."""
+    return consolidated.sort_values(ORDER, kind="stable", na_position="first").reset_index(drop=True)
 
 
 def _record(o: _Op, kind: str, base: str, path: str, model_path: str, valid_from: date | None,
