@@ -124,79 +124,107 @@ def _numbers(documents: pd.DataFrame) -> pd.Series:
     return documents["doc_number"].map(lambda n: normalize_doc_number(n)[0] if isinstance(n, str) and n else None)
 
 
-def _both(name: str, old: pd.DataFrame | None, frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+def _both(name: str, old: pd.DataFrame | None, frames: Mapping[str, pd.DataFrame],
+          columns: list[str] | None = None) -> pd.DataFrame:
     """The rows before and after the change, together (for closures that must hold in both)."""
-    parts = [df for df in (old, frames.get(name)) if df is not None and len(df)]
-    return pd.concat(parts, ignore_index=True) if parts else frame(name, [])
+    parts = [df if columns is None else df[columns] for df in (old, frames.get(name)) if df is not None and len(df)]
+    return pd.concat(parts, ignore_index=True) if parts else frame(name, [])[columns or slice(None)]
 
 
 def derive_incremental(frames: Mapping[str, pd.DataFrame], hashes: list[str],
                        data_dir: Path | str) -> dict[str, pd.DataFrame] | None:
     """The derived datasets recomputed only where the changed documents reach (module docstring);
-    None when something they need was never published (then ``derive_all``)."""
+    None when what was derived so far is not known (then ``derive_all``). Reads the published
+    rows it needs: the link columns of every document, whole rows of the reached ones only."""
     last = latest_run(data_dir)
     if last is None or any(n not in last.get("snapshot", {}) for n in ("documents", "amendments", *DERIVED)):
-        return None  # what was derived so far is not known: derive everything
-    old = {n: published(n, data_dir) for n in ("documents", "amendments", *DERIVED)}
-    if any(v is None for v in old.values()) or old["norms_consolidated"]["doc_sha256"].isna().any():
         return None
     changed = _changed(frames, hashes)
-    docs = splice("documents", old["documents"], frames, hashes)
-    amend = splice("amendments", old["amendments"], frames, hashes)
+    old_docs = _columns("documents", data_dir, LINK_COLUMNS["documents"])
+    old_amend = _columns("amendments", data_dir, LINK_COLUMNS["amendments"])
+    docs = splice("documents", old_docs, {n: df[LINK_COLUMNS[n]] for n, df in frames.items() if n == "documents"},
+                  hashes)
+    both_docs = _both("documents", old_docs, frames, LINK_COLUMNS["documents"])
+    both_amend = _both("amendments", old_amend, frames, LINK_COLUMNS["amendments"])
     out: dict[str, pd.DataFrame] = {}
 
     # citation graph: the numbers the changed documents carry or cite, before or after
-    touched = pd.concat([old["documents"][old["documents"]["doc_sha256"].isin(changed)], frames.get("documents",
-                         frame("documents", []))], ignore_index=True)
+    touched = both_docs[both_docs["doc_sha256"].isin(changed)]
     refs_changed = _both("references", published("references", data_dir, ("doc_sha256", changed)), frames)
     numbers = (set(_numbers(touched).dropna()) | set(touched["doc_number"].dropna())
                | set(refs_changed["cited_number"].dropna()))
     refs = splice("references", published("references", data_dir, ("cited_number", numbers)),
                   {"references": frames["references"][frames["references"]["cited_number"].isin(numbers)]}
                   if "references" in frames else {}, changed)
+    numbered = set(docs.loc[_numbers(docs).isin(numbers), "doc_sha256"])
     graph = citation_graph(refs if refs is not None else frame("references", []),
-                           docs[_numbers(docs).isin(numbers)])
-    nodes, edges = old["citation_nodes"], old["citation_edges"]
-    nodes = pd.concat([nodes[~nodes["doc_number"].isin(numbers)], graph["citation_nodes"]], ignore_index=True)
-    edges = pd.concat([edges[~edges["cited_number"].isin(numbers)], graph["citation_edges"]], ignore_index=True)
-    out["citation_nodes"] = nodes.sort_values("doc_number", kind="stable").reset_index(drop=True)
-    out["citation_edges"] = edges.sort_values(["cited_number", "citing_doc_number"], kind="stable").reset_index(drop=True)
+                           rows_of("documents", numbered, frames, hashes, data_dir))
+    old_nodes = published("citation_nodes", data_dir)
+    nodes = pd.concat([old_nodes[~old_nodes["doc_number"].isin(numbers)], graph["citation_nodes"]], ignore_index=True)
+    nodes = nodes.sort_values("doc_number", kind="stable").reset_index(drop=True)
+    if not same_rows(nodes, old_nodes):
+        out["citation_nodes"] = nodes
+    edge_order = ["cited_number", "citing_doc_number"]
+    edges = graph["citation_edges"].sort_values(edge_order, kind="stable").reset_index(drop=True)
+    old_edges = published("citation_edges", data_dir, ("cited_number", numbers))
+    if not same_rows(edges, old_edges.sort_values(edge_order, kind="stable").reset_index(drop=True)):
+        old_edges = published("citation_edges", data_dir)
+        edges = pd.concat([old_edges[~old_edges["cited_number"].isin(numbers)], edges], ignore_index=True)
+        out["citation_edges"] = edges.sort_values(edge_order, kind="stable").reset_index(drop=True)
 
     # consolidation: the documents linked to the changed ones, and to a cited date that changed
-    dates = cited_dates(out["citation_nodes"], None)
-    both_amend = _both("amendments", old["amendments"], frames)
-    seeds = changed | targeting(both_amend, changed_dates(cited_dates(old["citation_nodes"], None), dates))
-    norm_numbers = _norm_numbers(frames, data_dir)
-    reach = linked_documents(seeds, _both("documents", old["documents"], frames), both_amend, norm_numbers)
-    items = splice("norm_items", published("norm_items", data_dir, ("doc_sha256", reach)), frames, hashes)
-    if items is None:
-        return None
-    items = items[items["doc_sha256"].isin(reach)].reset_index(drop=True)
-    part = consolidate(items, amend[amend["doc_sha256"].isin(reach)].reset_index(drop=True),
-                       docs[docs["doc_sha256"].isin(reach)].reset_index(drop=True), dates)
-    kept = old["norms_consolidated"]
-    kept = kept[~kept["doc_sha256"].isin(reach)]
-    out["norms_consolidated"] = in_order(pd.concat([kept, part[kept.columns]], ignore_index=True)
-                                         if len(kept) else part)
-    out = {n: df for n, df in out.items() if not same_rows(df, old[n])}
-    checks = duplicate_checks(frames, docs, items, hashes, data_dir, old["documents"])
+    dates = cited_dates(nodes, None)
+    seeds = changed | targeting(both_amend, changed_dates(cited_dates(old_nodes, None), dates))
+    reach = linked_documents(seeds, both_docs, both_amend, _norm_numbers(frames, data_dir))
+    items = rows_of("norm_items", reach, frames, hashes, data_dir)
+    part = in_order(consolidate(items, rows_of("amendments", reach, frames, hashes, data_dir),
+                                rows_of("documents", reach, frames, hashes, data_dir), dates))
+    if not same_rows(part, in_order(published("norms_consolidated", data_dir, ("doc_sha256", reach)))):
+        kept = published("norms_consolidated", data_dir)
+        kept = kept[~kept["doc_sha256"].isin(reach)]
+        out["norms_consolidated"] = in_order(pd.concat([kept, part[kept.columns]], ignore_index=True)
+                                             if len(kept) else part)
+
+    # duplicate checks: every file of a document one of whose files changed
+    keys = rendering_keys(docs)
+    groups = set(rendering_keys(touched).values())
+    members = {s for s, k in keys.items() if k in groups}
+    checks = duplicate_checks(frames, rows_of("documents", members, frames, hashes, data_dir),
+                              items[items["doc_sha256"].isin(members)], hashes, data_dir, touched)
     if checks is not None:
         out["quality_checks"] = checks
     return out
 
 
+# the columns that link documents (pipeline.versions.scope), read for every published document
+LINK_COLUMNS = {"documents": ["doc_sha256", "doc_number", "issuer", "signing_date"],
+                "amendments": ["doc_sha256", "amendment_index", "amending_doc_number", "target_doc_number",
+                               "target_path"]}
+
+
+def _columns(name: str, data_dir: Path | str, columns: list[str]) -> pd.DataFrame:
+    """Some columns of every published row of ``name``."""
+    return read_arrow(name, resolve_version(name, None, data_dir), data_dir, columns=columns).to_pandas()
+
+
+def rows_of(name: str, shas: Iterable[str], frames: Mapping[str, pd.DataFrame], hashes: Iterable[str],
+            data_dir: Path | str) -> pd.DataFrame:
+    """The rows of the documents ``shas`` once the run is committed, in canonical order."""
+    shas = set(shas)
+    old = published(name, data_dir, ("doc_sha256", shas - replaced(name, frames, hashes)))
+    out = splice(name, old, frames, hashes)
+    if out is None:
+        return frame(name, [])
+    return out[out["doc_sha256"].isin(shas)].reset_index(drop=True)
+
+
 def _norm_numbers(frames: Mapping[str, pd.DataFrame], data_dir: Path | str) -> pd.DataFrame:
     """doc_sha256, doc_number of every norm row, published and the run's (two columns only)."""
     cols = ["doc_sha256", "doc_number"]
-    parts = []
-    try:
-        parts.append(read_arrow("norm_items", resolve_version("norm_items", None, data_dir), data_dir,
-                                columns=cols).to_pandas().drop_duplicates())
-    except DatasetNotPublished:
-        pass
+    parts = [_columns("norm_items", data_dir, cols).drop_duplicates()]
     if "norm_items" in frames:
         parts.append(frames["norm_items"][cols].drop_duplicates())
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
+    return pd.concat(parts, ignore_index=True)
 
 
 def same_rows(a: pd.DataFrame, b: pd.DataFrame) -> bool:

@@ -97,8 +97,12 @@ def read_arrow(name: str, version: int, data_dir: Path | str = DEFAULT_DATA_DIR,
         dt = DeltaTable(str(path), version=version)
         if where is None and columns is None:
             return dt.to_pyarrow_table()
-        expr = pc.field(where[0]).isin(sorted(set(where[1]))) if where is not None else None
-        return dt.to_pyarrow_dataset().to_table(filter=expr, columns=list(columns) if columns else None)
+        data = dt.to_pyarrow_dataset()
+        expr = None
+        if where is not None:  # typed as the column, so that no value at all is an empty set, not a null one
+            values = pa.array(sorted(set(where[1])), type=data.schema.field(where[0]).type)
+            expr = pc.field(where[0]).isin(values)
+        return data.to_table(filter=expr, columns=list(columns) if columns else None)
     except Exception as exc:  # deltalake raises its own generic errors for missing versions/files
         raise VersionNotFound(f"{name}: cannot read version {version}: {exc}") from exc
 
