@@ -121,7 +121,8 @@ def _changed(frames: Mapping[str, pd.DataFrame], hashes: Iterable[str]) -> set[s
 
 def _numbers(documents: pd.DataFrame) -> pd.Series:
     """The citation graph's node number of each documents row (None without a number)."""
-    return documents["doc_number"].map(lambda n: normalize_doc_number(n)[0] if isinstance(n, str) and n else None)
+    return pd.Series([normalize_doc_number(n)[0] if isinstance(n, str) and n else None
+                      for n in documents["doc_number"]], index=documents.index, dtype=object)
 
 
 def _both(name: str, old: pd.DataFrame | None, frames: Mapping[str, pd.DataFrame],

@@ -98,11 +98,12 @@ def read_arrow(name: str, version: int, data_dir: Path | str = DEFAULT_DATA_DIR,
         if where is None and columns is None:
             return dt.to_pyarrow_table()
         data = dt.to_pyarrow_dataset()
-        expr = None
-        if where is not None:  # typed as the column, so that no value at all is an empty set, not a null one
-            values = pa.array(sorted(set(where[1])), type=data.schema.field(where[0]).type)
-            expr = pc.field(where[0]).isin(values)
-        return data.to_table(filter=expr, columns=list(columns) if columns else None)
+        cols = list(columns) if columns else None
+        if where is None:
+            return data.to_table(columns=cols)
+        # typed as the column, so that no value at all is an empty set, not a set of nulls
+        values = pa.array(sorted(set(where[1])), type=data.schema.field(where[0]).type)
+        return data.to_table(filter=pc.field(where[0]).isin(values), columns=cols)
     except Exception as exc:  # deltalake raises its own generic errors for missing versions/files
         raise VersionNotFound(f"{name}: cannot read version {version}: {exc}") from exc
 
