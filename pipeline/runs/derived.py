@@ -142,6 +142,8 @@ def derive_incremental(frames: Mapping[str, pd.DataFrame], hashes: list[str],
         return None
     changed = _changed(frames, hashes)
     old_docs = _columns("documents", data_dir, LINK_COLUMNS["documents"])
+    if set(old_docs["doc_sha256"]) <= changed:
+        return None  # every document changes (a --full run): nothing to keep
     old_amend = _columns("amendments", data_dir, LINK_COLUMNS["amendments"])
     docs = splice("documents", old_docs, {n: df[LINK_COLUMNS[n]] for n, df in frames.items() if n == "documents"},
                   hashes)

@@ -41,6 +41,7 @@ from pipeline.store.publish import publish
 from pipeline.store.read import load
 from pipeline.versions.conflicts import unique_ids
 from pipeline.versions.duplicates import content_differences, rendering_groups
+from schemas import dataset
 
 __all__ = ["build", "consolidate", "in_order", "load_inputs", "publish_consolidated"]
 
@@ -353,21 +354,22 @@ def derived_frames(inputs: dict[str, pd.DataFrame | None]) -> dict[str, pd.DataF
 
 
 def _published(name: str, data_dir: Path | str) -> pd.DataFrame | None:
+    """The published rows in primary-key order (as an ingest run derives from them), or None."""
     try:
-        return load(name, data_dir=data_dir)
+        df = load(name, data_dir=data_dir)
     except DatasetNotPublished:
         return None
+    return df.sort_values(list(dataset(name).primary_key), kind="stable").reset_index(drop=True)
 
 
 def load_inputs(data_dir: Path | str) -> dict[str, Any]:
     """The published inputs of a consolidation; ConsolidationError names what is missing."""
     out: dict[str, Any] = {}
     for name in ("norm_items", "amendments", "documents"):
-        try:
-            out[name] = load(name, data_dir=data_dir)
-        except DatasetNotPublished as exc:
-            raise ConsolidationError(f"{exc}; ingest documents first (decree ingest ... --data-dir {data_dir})") \
-                from None
+        out[name] = _published(name, data_dir)
+        if out[name] is None:
+            raise ConsolidationError(f"dataset {name!r} not published under {data_dir}; ingest documents first "
+                                     f"(decree ingest ... --data-dir {data_dir})")
     out["cited_dates"] = cited_dates(_published("citation_nodes", data_dir),
                                      _published("references", data_dir))
     return out
