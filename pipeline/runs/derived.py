@@ -29,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.core.errors import DatasetNotPublished
+from pipeline.core.missing import none_if_missing
 from pipeline.records.citations import citation_graph
 from pipeline.records.datasets import frame
 from pipeline.records.references import normalize_doc_number
@@ -231,11 +232,18 @@ def _norm_numbers(frames: Mapping[str, pd.DataFrame], data_dir: Path | str) -> p
 
 
 def same_rows(a: pd.DataFrame, b: pd.DataFrame) -> bool:
-    """True when two frames hold the same rows in the same order (a different representation of
-    one value counts as different: the dataset is then written again, which is only slower)."""
+    """True when two frames hold the same rows in the same order, every missing value (None, NaN,
+    NA: null once published) counting as one. A different representation of one value counts as
+    different: the dataset is then written again, which is only slower."""
     if list(a.columns) != list(b.columns) or len(a) != len(b):
         return False
-    return all(list(map(repr, a[c].tolist())) == list(map(repr, b[c].tolist())) for c in a.columns)
+    return all(list(map(_shown, a[c].tolist())) == list(map(_shown, b[c].tolist())) for c in a.columns)
+
+
+def _shown(value: object) -> str:
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    return repr(value if isinstance(value, list | tuple | dict) else none_if_missing(value))
 
 
 def duplicate_checks(frames: Mapping[str, pd.DataFrame], docs: pd.DataFrame | None, norms: pd.DataFrame | None,
