@@ -160,3 +160,26 @@ def test_a_change_outside_the_consolidation_writes_no_consolidation(tmp_path: Pa
     assert "norms_consolidated" not in record["tables"]
     assert record["snapshot"]["norms_consolidated"] == before
     assert "documents" in record["tables"]  # the letter's own rows were replaced
+
+
+def test_a_source_with_new_bytes_replaces_its_old_document_unless_rejected_or_still_held() -> None:
+    from pipeline.runs.plan import superseded
+
+    published = {"old-a": {"source": "a.pdf"}, "old-b": {"source": "b.pdf"}, "same-c": {"source": "c.pdf"}}
+    # a.pdf now gives new bytes (published); b.pdf's new bytes were rejected (not published);
+    # c.pdf is unchanged; old-a is not held by another entry of the run
+    assert superseded(published, {"a.pdf": "new-a", "c.pdf": "same-c"}, {"new-a", "same-c", "new-b"}) == ["old-a"]
+    # the old bytes still come from another entry of the run: they stay
+    assert superseded(published, {"a.pdf": "new-a"}, {"new-a", "old-a"}) == []
+
+
+def test_a_rejected_new_version_keeps_the_last_good_rows(tmp_path: Path) -> None:
+    from pipeline.runs.run import rejected
+    from pipeline.sources.manifest import ManifestEntry
+
+    docs = corpus()
+    publish_results([d.result() for d in docs], tmp_path)
+    bad = rejected(ManifestEntry("b", "/corpus/b.pdf"), ValueError("unreadable"), sha256="b9".ljust(64, "0"))
+    publish_results([bad] + [d.result(unchanged=True) for d in docs if d.name != "b"], tmp_path)
+    assert docs[1].sha in set(load("documents", data_dir=tmp_path)["doc_sha256"])
+    assert set(load("rejects", data_dir=tmp_path)["doc_sha256"]) == {bad.sha256}
