@@ -5,6 +5,7 @@ Behaviour only: counts of extractions and table versions, never wall-clock limit
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -122,6 +123,7 @@ def test_an_unchanged_corpus_is_not_read_again_and_no_table_is_rewritten(copied,
 def test_one_changed_document_is_extracted_alone_and_gives_the_rows_of_a_full_run(copied, calls: Calls,  # noqa: ANN001
                                                                                    tmp_path: Path) -> None:
     src, data = copied
+    old_sha = hashlib.sha256((src / SMALL[1]).read_bytes()).hexdigest()
     shutil.copyfile(FIXTURES / SMALL[2], src / SMALL[1])  # the second file now holds other bytes
     full = tmp_path / "full"
     shutil.copytree(data, full)
@@ -130,7 +132,9 @@ def test_one_changed_document_is_extracted_alone_and_gives_the_rows_of_a_full_ru
     changed = [r for r in outcome.published if not r.unchanged]
     assert outcome.mode == "incremental" and len(outcome.published) == 2
     assert [Path(r.source).name for r in changed] == [SMALL[1]]
-    assert run_records(data)[-1]["input_hashes"] == [changed[0].sha256]  # only its rows were replaced
+    # only its rows were replaced: those of its new bytes and those its source held before
+    assert run_records(data)[-1]["input_hashes"] == sorted([changed[0].sha256, old_sha])
+    assert old_sha not in set(load("documents", data_dir=data)["doc_sha256"])
     everything = corpus.run_corpus([str(src)], full, workers=2, full=True)
     assert everything.mode == "full" and calls.n == 2
     assert_same_rows(data, full)

@@ -17,6 +17,7 @@ will hold (``pipeline.runs.derived``).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -71,6 +72,18 @@ def plan_run(data_dir: Path | str, cache_key: str, max_pages: int, full: bool = 
         return RunPlan(key=document_key(cache_key, max_pages), full=full)
     return RunPlan(documents=dict(last.get("documents") or {}), key=document_key(cache_key, max_pages),
                    derive_current=last.get("derive_key") == derive_key(), full=full)
+
+
+def superseded(documents: Mapping[str, Mapping[str, Any]], published: Mapping[str, str],
+               present: Iterable[str]) -> list[str]:
+    """The published documents (``documents`` of the last run record: sha256 → source, ...) whose
+    source now holds other bytes that this run publishes (``published``: source → its new sha256):
+    their rows are replaced, as a fresh run over the same sources would not hold them. A document
+    some entry of the run still holds (``present``) stays; a source whose new bytes were rejected
+    is not in ``published``, so its last good rows stay."""
+    keep = set(present)
+    return sorted(sha for sha, d in documents.items()
+                  if sha not in keep and (src := d.get("source")) in published and published[src] != sha)
 
 
 def default_workers() -> int:

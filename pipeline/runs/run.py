@@ -45,10 +45,11 @@ from pipeline.runs.extract import (  # noqa: F401 - re-exported: the run's entry
 )
 from pipeline.runs.isolate import DEFAULT_LIMITS, ExtractionLimits
 from pipeline.runs.outcome import RECORD_DATASETS, RunOutcome, quality_frame  # noqa: F401 - re-exported
-from pipeline.runs.plan import RunPlan, derive_key, document_key
+from pipeline.runs.plan import RunPlan, derive_key, document_key, superseded
 from pipeline.sources.fetch import DEFAULT_SETTINGS, FetchSettings, fetch
 from pipeline.sources.manifest import ManifestEntry, entries_from_args, is_url
 from pipeline.sources.rawstore import RawRecord, raw_path
+from pipeline.store.tables import latest_run
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -314,6 +315,8 @@ def publish_results(results: Iterable[DocResult], data_dir: Path | str = "data",
         from pipeline.store.publish import publish
 
         hashes = [r.sha256 for r in fresh if r.sha256]
+        hashes += superseded((latest_run(data_dir) or {}).get("documents") or {},
+                             {r.source: r.sha256 for r in fresh if r.sha256}, (r.sha256 for r in results if r.sha256))
         documents = {r.sha256: {"source": r.source, "key": r.key, "stats": r.stats} for r in fresh if r.sha256}
         result = publish(frames, data_dir, run_id=run_id, input_hashes=hashes,
                          derive=deriver(frames, hashes, data_dir), documents=documents, extra=extra)

@@ -7,11 +7,14 @@ By default a reader sees the versions pinned by the latest run record, so never 
 from __future__ import annotations
 
 import numbers
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from deltalake import DeltaTable
 
 from pipeline.core.errors import DatasetNotPublished, VersionNotFound
@@ -83,12 +86,24 @@ def resolve_version(name: str, version: int | datetime | str | None = None, data
     return int(before[-1]["version"])
 
 
-def read_arrow(name: str, version: int, data_dir: Path | str = DEFAULT_DATA_DIR) -> pa.Table:
-    """One Delta version of a dataset as an arrow table, as stored (no schema conforming)."""
+def read_arrow(name: str, version: int, data_dir: Path | str = DEFAULT_DATA_DIR,
+               where: tuple[str, Iterable[Any]] | None = None, columns: Sequence[str] | None = None) -> pa.Table:
+    """One Delta version of a dataset as an arrow table, as stored (no schema conforming);
+    ``where=(column, values)``: only the rows whose column holds one of the values; ``columns``:
+    only those columns."""
     path = dataset_path(name, data_dir)
     open_table(name, data_dir)
     try:
-        return DeltaTable(str(path), version=version).to_pyarrow_table()
+        dt = DeltaTable(str(path), version=version)
+        if where is None and columns is None:
+            return dt.to_pyarrow_table()
+        data = dt.to_pyarrow_dataset()
+        cols = list(columns) if columns else None
+        if where is None:
+            return data.to_table(columns=cols)
+        # typed as the column, so that no value at all is an empty set, not a set of nulls
+        values = pa.array(sorted(set(where[1])), type=data.schema.field(where[0]).type)
+        return data.to_table(filter=pc.field(where[0]).isin(values), columns=cols)
     except Exception as exc:  # deltalake raises its own generic errors for missing versions/files
         raise VersionNotFound(f"{name}: cannot read version {version}: {exc}") from exc
 
@@ -108,6 +123,7 @@ def load(
     data_dir: Path | str = DEFAULT_DATA_DIR,
     *,
     run_id: str | None = None,
+    where: tuple[str, Iterable[Any]] | None = None,
 ) -> pd.DataFrame:
     """Load a dataset as a pandas DataFrame with the dtypes declared in ``schemas/``.
 
@@ -117,6 +133,7 @@ def load(
     ``DatasetNotPublished``. Columns a version has but ``schemas/`` no longer declares come after the declared
     ones, as stored; declared columns the version lacks are null. (The LEGAL in-force date of the
     norm datasets is ``pipeline.versions.asof.load(..., as_of=)``, also ``pipeline.load``.)
+    ``where=(column, values)`` reads only the rows whose column holds one of the values.
     """
     ds = dataset(name)
     try:
@@ -125,7 +142,7 @@ def load(
         if version is None and run_id is None and run_records(data_dir):
             return frame(name, [])  # runs were published and none had rows for it (e.g. no reject yet)
         raise
-    table = read_arrow(name, resolved, data_dir)
+    table = read_arrow(name, resolved, data_dir, where)
     declared = [c for c in ds.columns if c in table.column_names]
     df = frame(name, table.select(declared).to_pylist(), check=False)
     for c in table.column_names:

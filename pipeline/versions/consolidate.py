@@ -41,10 +41,12 @@ from pipeline.store.publish import publish
 from pipeline.store.read import load
 from pipeline.versions.conflicts import unique_ids
 from pipeline.versions.duplicates import content_differences, rendering_groups
+from schemas import dataset
 
-__all__ = ["build", "consolidate", "load_inputs", "publish_consolidated"]
+__all__ = ["build", "consolidate", "in_order", "load_inputs", "publish_consolidated"]
 
 _SUPERSEDING = ("replace", "repeal", "amend", "correct")
+ORDER = ["record_kind", "base_doc_number", "consolidated_path", "valid_from", "consolidated_id"]
 _NO_APPENDIX = APPENDIX_LABEL
 
 
@@ -289,9 +291,12 @@ def consolidate(norm_items: pd.DataFrame, amendments: pd.DataFrame, documents: p
                                          f"has no norm values in norm_items (see the clause text on page "
                                          f"{o.page or '?'})")
             rows.append(rec)
-    out = frame("norms_consolidated", unique_ids(rows))  # repeated/conflicting operations: flagged, never fatal
-    return out.sort_values(["record_kind", "base_doc_number", "consolidated_path", "valid_from", "consolidated_id"],
-                           kind="stable", na_position="first").reset_index(drop=True)
+    return in_order(frame("norms_consolidated", unique_ids(rows)))  # repeated/conflicting operations: flagged
+
+
+def in_order(consolidated: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``norms_consolidated`` in the order ``consolidate`` gives them (the id is unique)."""
+    return consolidated.sort_values(ORDER, kind="stable", na_position="first").reset_index(drop=True)
 
 
 def _record(o: _Op, kind: str, base: str, path: str, model_path: str, valid_from: date | None,
@@ -349,21 +354,22 @@ def derived_frames(inputs: dict[str, pd.DataFrame | None]) -> dict[str, pd.DataF
 
 
 def _published(name: str, data_dir: Path | str) -> pd.DataFrame | None:
+    """The published rows in primary-key order (as an ingest run derives from them), or None."""
     try:
-        return load(name, data_dir=data_dir)
+        df = load(name, data_dir=data_dir)
     except DatasetNotPublished:
         return None
+    return df.sort_values(list(dataset(name).primary_key), kind="stable").reset_index(drop=True)
 
 
 def load_inputs(data_dir: Path | str) -> dict[str, Any]:
     """The published inputs of a consolidation; ConsolidationError names what is missing."""
     out: dict[str, Any] = {}
     for name in ("norm_items", "amendments", "documents"):
-        try:
-            out[name] = load(name, data_dir=data_dir)
-        except DatasetNotPublished as exc:
-            raise ConsolidationError(f"{exc}; ingest documents first (decree ingest ... --data-dir {data_dir})") \
-                from None
+        out[name] = _published(name, data_dir)
+        if out[name] is None:
+            raise ConsolidationError(f"dataset {name!r} not published under {data_dir}; ingest documents first "
+                                     f"(decree ingest ... --data-dir {data_dir})")
     out["cited_dates"] = cited_dates(_published("citation_nodes", data_dir),
                                      _published("references", data_dir))
     return out
