@@ -203,3 +203,14 @@ def test_an_unchanged_run_without_prefect_loads_neither_prefect_nor_the_pdf_libr
         "except SystemExit as e:\n    assert e.code == 0, e.code")
     assert not any(loaded.values()), loaded  # no Prefect imported: its server cannot have started
     assert run_records(data)[-1]["mode"] == "unchanged"
+
+
+def test_a_run_served_from_the_frame_cache_starts_no_worker(copied, calls: Calls,  # noqa: ANN001
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # --full republishes every document: from the cache, with no fork server loading the libraries
+    src, data = copied
+    warmed = []
+    monkeypatch.setattr(corpus.isolate, "warm", lambda: warmed.append(1))
+    outcome = corpus.run_corpus([str(src)], data, workers=2, full=True)
+    assert outcome.ok and outcome.mode == "full" and all(r.cached for r in outcome.published)
+    assert calls.n == 0 and warmed == []

@@ -29,6 +29,7 @@ from extractors.version import DEFAULT_MAX_PAGES
 from pipeline.runs import isolate, plan
 from pipeline.runs.isolate import DEFAULT_LIMITS, ExtractionLimits
 from pipeline.runs.run import (
+    CACHE_STAGE,
     DocResult,
     RunOutcome,
     cache_key,
@@ -100,8 +101,14 @@ def run_corpus(sources: Sequence[str], data_dir: Path | str = "data", *, workers
     n = min(workers, len(todo))
     if todo:
         t0 = time.perf_counter()
-        isolate.warm()  # the fork server loads the libraries once; every worker starts with them
+        from pipeline.core import cache
         from pipeline.records import validate  # noqa: F401 - imported before the threads start
+
+        # the fork server loads the libraries once (every worker starts with them), and only when a
+        # document is not in the frame cache: a run served from the cache forks no worker
+        if any(not cache.entry_dir(CACHE_STAGE, sha, cache_key(entries[i].settings_map), data_dir).is_dir()
+               for i, sha, _ in todo):
+            isolate.warm()
 
         stages["load"] = time.perf_counter() - t0
     t0 = time.perf_counter()

@@ -107,7 +107,7 @@ def warm() -> None:
     the load on its own line. Cheap once done: the server lives as long as this process."""
     global _warm_in
     if _warm_in != os.getpid():
-        call(_nothing)
+        _call(_nothing, ())
         _warm_in = os.getpid()
 
 
@@ -282,9 +282,14 @@ def _children_allowed() -> Iterator[None]:
 
 def call(fn: Callable[..., Any], *args: Any, limits: ExtractionLimits = DEFAULT_LIMITS,
          count_pages: Callable[[], int | None] | None = None) -> Any:
-    """``fn(*args)`` in a forked worker under ``limits``; its result, or its exception re-raised.
+    """``fn(*args)`` in a worker under ``limits``; its result, or its exception re-raised.
     ``count_pages`` (run in the worker first) gives the page count that sets the time limit.
     Raises ``ResourceLimitExceeded`` (time, memory) and ``WorkerCrashed`` (killed by a signal)."""
+    return _call(fn, args, limits, count_pages)
+
+
+def _call(fn: Callable[..., Any], args: tuple, limits: ExtractionLimits = DEFAULT_LIMITS,
+          count_pages: Callable[[], int | None] | None = None) -> Any:
     if not limits.isolate:
         return fn(*args)
     ctx = _context()
