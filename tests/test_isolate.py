@@ -4,8 +4,11 @@ and a worker killed at a limit takes its pool processes with it."""
 
 from __future__ import annotations
 
+import ast
 import multiprocessing as mp
 import os
+import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -147,3 +150,36 @@ def test_a_worker_that_waits_without_computing_is_ended_as_making_no_progress() 
     limits = ExtractionLimits(idle_seconds=1)
     with pytest.raises(ResourceLimitExceeded, match="no progress"):
         isolate.call(wait_forever, limits=limits)
+
+
+PROGRAM = '''
+import heavy
+from pipeline.runs import isolate
+
+
+def where():
+    return heavy.LOADED_IN
+
+
+if __name__ == "__main__":
+    import prog
+    print([isolate.call(prog.where) for _ in range(3)])
+'''
+
+
+def test_a_program_started_by_module_name_is_loaded_once_for_all_workers(tmp_path: Path) -> None:
+    # Prefect's process worker starts a flow run as ``python -m prefect.engine``; multiprocessing
+    # runs that main module again in every worker a fork server starts, and its imports took
+    # seconds a document: the server loads it once, every worker finds its imports loaded
+    log = tmp_path / "loads.txt"
+    (tmp_path / "heavy.py").write_text(f"import os\nLOADED_IN = os.getpid()\n"
+                                       f"with open({str(log)!r}, 'a') as f:\n    f.write(f'{{LOADED_IN}}\\n')\n")
+    (tmp_path / "prog.py").write_text(PROGRAM)
+    repo = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(repo)])}
+    done = subprocess.run([sys.executable, "-m", "prog"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          check=True)
+    loaded = log.read_text().split()
+    assert len(loaded) == 2, (loaded, done.stdout)  # the program, the fork server: no worker
+    workers_saw = ast.literal_eval(done.stdout.strip().splitlines()[-1])
+    assert set(map(str, workers_saw)) <= set(loaded) and str(workers_saw[0]) != str(os.getpid())

@@ -24,6 +24,7 @@ import os
 import pickle
 import resource
 import signal
+import sys
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -97,8 +98,21 @@ PRELOAD = "pipeline.runs.preload"
 
 def _context() -> Any:
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload([PRELOAD])  # read when the server starts; later calls change nothing
+    ctx.set_forkserver_preload(preload_modules())  # read when the server starts; later calls change nothing
     return ctx
+
+
+def preload_modules() -> list[str]:
+    """What the fork server imports before its first fork: ours, and the calling program's main
+    module when it was started by name (``python -m prefect.engine``, as Prefect's process worker
+    starts a flow run): multiprocessing runs the main module again in every worker it starts from
+    a server, and measured, importing ``prefect.engine`` takes seconds; imported once in the
+    server, every worker finds it loaded. (It starts no thread when imported.) A ``__main__``
+    module (``python -m pytest``) is never run again, so it is not loaded."""
+    main = sys.modules.get("__main__")
+    name = getattr(getattr(main, "__spec__", None), "name", None)
+    extra = [name] if name and name != "__main__" and not name.endswith(".__main__") else []
+    return [PRELOAD, *extra]
 
 
 def warm() -> None:
