@@ -23,6 +23,7 @@ Tolerances: ``extractors.table_settings.TableSettings``.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import warnings
 from collections.abc import Sequence
@@ -298,6 +299,32 @@ def camelot_to_fragment(t: Any, page: int, height: float, chars: Sequence[Char],
                          len(rows), len(cols), [round(e, 2) for e in col_edges], cells, method, confidence)
 
 
+def _row_buckets(chars: Sequence[Char], row_edges: Sequence[float], pad: float) -> list[list[Char]]:
+    """The page's glyphs by row: each goes to the first row whose band (its edges widened by
+    ``pad``) holds its vertical centre; glyphs outside every band are left out. Rows top to bottom
+    are found by bisection (a page holds thousands of glyphs, a table dozens of rows); edges not in
+    order fall back to trying every row."""
+    n_rows = len(row_edges) - 1
+    buckets: list[list[Char]] = [[] for _ in range(n_rows)]
+    ordered = all(a <= b for a, b in zip(row_edges, row_edges[1:], strict=False))
+    lower = row_edges[1:]  # row i ends at lower[i]
+    for ch in chars:
+        y = (ch["top"] + ch["bottom"]) / 2
+        if ordered:  # rows ending (with pad) above y cannot hold it: start at the first that may
+            i = bisect.bisect_left(lower, y - pad - 1e-6)
+            while i < n_rows and row_edges[i] - pad <= y:
+                if y <= row_edges[i + 1] + pad:
+                    buckets[i].append(ch)
+                    break
+                i += 1
+            continue
+        for i in range(n_rows):
+            if row_edges[i] - pad <= y <= row_edges[i + 1] + pad:
+                buckets[i].append(ch)
+                break
+    return buckets
+
+
 def grid_cells(flags: list[list[tuple[bool, bool, bool, bool]]], col_edges: Sequence[float],
                row_edges: Sequence[float], page: int, chars: Sequence[Char],
                settings: TableSettings = TABLE_SETTINGS) -> list[Cell]:
@@ -305,13 +332,7 @@ def grid_cells(flags: list[list[tuple[bool, bool, bool, bool]]], col_edges: Sequ
     position) with their text. Glyphs go to rows by their vertical centre and to columns by the
     centre of their word."""
     n_rows, n_cols = len(row_edges) - 1, len(col_edges) - 1
-    buckets: list[list[Char]] = [[] for _ in range(n_rows)]
-    for ch in chars:
-        y = (ch["top"] + ch["bottom"]) / 2
-        for i in range(n_rows):
-            if row_edges[i] - settings.row_pad <= y <= row_edges[i + 1] + settings.row_pad:
-                buckets[i].append(ch)
-                break
+    buckets = _row_buckets(chars, row_edges, settings.row_pad)
     # (row, col) -> glyphs, each word placed whole by its centre
     placed: dict[tuple[int, int], list[Char]] = {}
     left, right = col_edges[0] - settings.row_pad, col_edges[-1] + settings.row_pad
