@@ -152,12 +152,13 @@ def cell_text(chars: Sequence[Char], bbox: BBox | None = None) -> tuple[str, boo
     if not mine:
         return "", False
     spaces = [c for c in allc if not c["text"].strip()]
+    at = [(sp["x0"], (sp["top"] + sp["bottom"]) / 2) for sp in spaces]  # each space's left edge and middle
     lines = []
     for g in line_groups(mine):
         text = " ".join(chars_to_string(run) for run in _split_at_spaces(g, spaces))
         # the producer's own space glyph at the end of a line says the break is a space
         top, bottom, right = min(c["top"] for c in g), max(c["bottom"] for c in g), g[-1]["x1"]
-        if any(sp["x0"] >= right - 0.5 and top - 1 <= (sp["top"] + sp["bottom"]) / 2 <= bottom + 1 for sp in spaces):
+        if any(x0 >= right - 0.5 and top - 1 <= mid <= bottom + 1 for x0, mid in at):
             text += " "
         lines.append(text)
     fonts = [c.get("fontname", "") for c in mine if c["text"].strip()]
@@ -174,7 +175,8 @@ def _split_at_spaces(line: Sequence[Char], spaces: Sequence[Char]) -> list[list[
     xs = sorted((sp["x0"] + sp["x1"]) / 2 for sp in spaces if top - 1 <= (sp["top"] + sp["bottom"]) / 2 <= bottom + 1)
     runs: list[list[Char]] = [[line[0]]] if line else []
     for a, b in zip(line, line[1:], strict=False):
-        if any(a["x1"] - 0.5 <= x <= b["x0"] + 0.5 for x in xs):
+        i = bisect.bisect_left(xs, a["x1"] - 0.5)  # the first space at or right of a's end
+        if i < len(xs) and xs[i] <= b["x0"] + 0.5:
             runs.append([])
         runs[-1].append(b)
     return runs
