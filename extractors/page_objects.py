@@ -46,7 +46,11 @@ def _char_maker(page: Any) -> Any:
     def process_object(obj: Any) -> dict[str, Any]:
         if type(obj) is not LTChar:
             return Page.process_object(page, obj)
-        attr = {k: _resolved(v, resolve_all) for k, v in obj.__dict__.items() if k in ALL_ATTRS}
+        attr = {}
+        for k, v in obj.__dict__.items():
+            if k in ALL_ATTRS:
+                t = type(v)  # the scalar test inlined: about a dozen attributes per glyph
+                attr[k] = v if t is float or t is int or t is str or t is bool or v is None else _resolved(v, resolve_all)
         attr["object_type"] = "char"
         attr["page_number"] = page_number
         for cs in ("ncs", "scs"):
