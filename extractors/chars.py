@@ -23,6 +23,9 @@ def char_angle(c: Char) -> float:
 
 
 def direction(c: Char, step: float) -> int:
+    m = c.get("matrix")
+    if not m or (m[1] == 0 and m[0] > 0):  # upright text (almost every glyph): angle 0 without atan2
+        return 0
     return int(round(char_angle(c) / step) * step) % 360
 
 

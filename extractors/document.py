@@ -18,6 +18,7 @@ from extractors.failures import open_error
 from extractors.model import Document, Line, PageText, TableFragment
 from extractors.ocr import ocr_pages
 from extractors.ocr_image import OcrSettings
+from extractors.page_objects import fast_char_objects
 from extractors.repair import readable_pdf
 from extractors.settings import ExtractionSettings
 from extractors.stitch import stitch_fragments
@@ -98,7 +99,7 @@ def _read_pages(path: Path, max_pages: int, settings: ExtractionSettings) -> lis
         n = len(pdf.pages)
         if n > max_pages:
             raise PageLimitExceeded(f"{path.name}: {n} pages, limit is {max_pages}")
-        for page in pdf.pages:
+        for page in map(fast_char_objects, pdf.pages):  # same objects as pdfplumber's, built faster
             w, h = float(page.width), float(page.height)
             rotation = int(page.rotation or 0)
             if rotation % 180 == 90:  # pdfplumber gives characters in the displayed (rotated) frame

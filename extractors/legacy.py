@@ -72,9 +72,9 @@ def is_capitals_font(fontname: str) -> bool:
 def page_text(chars: Sequence[Char]) -> str:
     """The text the rest of extraction would read from these characters (lines, spaces from
     gaps: ``extractors.text``), for judging it."""
-    from extractors.text import chars_to_lines
+    from extractors.text import chars_to_text
 
-    return "\n".join(ln.text for ln in chars_to_lines(chars, 0))
+    return chars_to_text(chars)
 
 
 def _merge(group: Sequence[Char], text: str) -> Char:

@@ -38,6 +38,15 @@ from extractors.tables import (
 from extractors.text import Char
 
 
+# camelot's layout analysis for the lattice flavour (pdfminer LAParams, camelot's defaults otherwise):
+# no hierarchical grouping of text boxes (``boxes_flow=None``). Lattice takes the grid from the
+# ruling lines and only places text lines in its cells, and the text lines are the same either way
+# (the grouping only orders boxes for reading); the cell text we publish is assembled from
+# pdfplumber's characters (extractors.tables). Measured: camelot's lattice read about a quarter
+# faster, with the same tables, grids, ruling flags, confidence and cell texts on the scaled corpus.
+LATTICE_LAYOUT: dict[str, Any] = {"boxes_flow": None}
+
+
 @dataclass
 class TablePage:
     """What table finding needs of one page (kept only until its batch is read)."""
@@ -123,9 +132,10 @@ def find_tables(path: Path, pages: Sequence[TablePage],
     ruled = [p for p in pages if page_has_rulings(p.edges, settings)]
     unruled = [p for p in pages if not page_has_rulings(p.edges, settings)
                and may_hold_unruled_table(p.chars, settings)]
-    lattice = camelot_pages(path, (p.page for p in ruled), "lattice", engine="vector")
+    lattice = camelot_pages(path, (p.page for p in ruled), "lattice", engine="vector", layout_kwargs=dict(LATTICE_LAYOUT))
     retry = [p for p in ruled if not lattice[p.page] and len(p.edges) >= settings.combined_retry_min_edges]
-    lattice.update(camelot_pages(path, (p.page for p in retry), "lattice", engine="combined"))
+    lattice.update(camelot_pages(path, (p.page for p in retry), "lattice", engine="combined",
+                                 layout_kwargs=dict(LATTICE_LAYOUT)))
     stream = camelot_pages(path, (p.page for p in unruled), "stream")
     out: dict[int, list[TableFragment]] = {p.page: [] for p in pages}
     for p in ruled:

@@ -23,6 +23,7 @@ Tolerances: ``extractors.table_settings.TableSettings``.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import warnings
 from collections.abc import Sequence
@@ -151,12 +152,13 @@ def cell_text(chars: Sequence[Char], bbox: BBox | None = None) -> tuple[str, boo
     if not mine:
         return "", False
     spaces = [c for c in allc if not c["text"].strip()]
+    at = [(sp["x0"], (sp["top"] + sp["bottom"]) / 2) for sp in spaces]  # each space's left edge and middle
     lines = []
     for g in line_groups(mine):
         text = " ".join(chars_to_string(run) for run in _split_at_spaces(g, spaces))
         # the producer's own space glyph at the end of a line says the break is a space
         top, bottom, right = min(c["top"] for c in g), max(c["bottom"] for c in g), g[-1]["x1"]
-        if any(sp["x0"] >= right - 0.5 and top - 1 <= (sp["top"] + sp["bottom"]) / 2 <= bottom + 1 for sp in spaces):
+        if any(x0 >= right - 0.5 and top - 1 <= mid <= bottom + 1 for x0, mid in at):
             text += " "
         lines.append(text)
     fonts = [c.get("fontname", "") for c in mine if c["text"].strip()]
@@ -173,7 +175,8 @@ def _split_at_spaces(line: Sequence[Char], spaces: Sequence[Char]) -> list[list[
     xs = sorted((sp["x0"] + sp["x1"]) / 2 for sp in spaces if top - 1 <= (sp["top"] + sp["bottom"]) / 2 <= bottom + 1)
     runs: list[list[Char]] = [[line[0]]] if line else []
     for a, b in zip(line, line[1:], strict=False):
-        if any(a["x1"] - 0.5 <= x <= b["x0"] + 0.5 for x in xs):
+        i = bisect.bisect_left(xs, a["x1"] - 0.5)  # the first space at or right of a's end
+        if i < len(xs) and xs[i] <= b["x0"] + 0.5:
             runs.append([])
         runs[-1].append(b)
     return runs
@@ -298,6 +301,32 @@ def camelot_to_fragment(t: Any, page: int, height: float, chars: Sequence[Char],
                          len(rows), len(cols), [round(e, 2) for e in col_edges], cells, method, confidence)
 
 
+def _row_buckets(chars: Sequence[Char], row_edges: Sequence[float], pad: float) -> list[list[Char]]:
+    """The page's glyphs by row: each goes to the first row whose band (its edges widened by
+    ``pad``) holds its vertical centre; glyphs outside every band are left out. Rows top to bottom
+    are found by bisection (a page holds thousands of glyphs, a table dozens of rows); edges not in
+    order fall back to trying every row."""
+    n_rows = len(row_edges) - 1
+    buckets: list[list[Char]] = [[] for _ in range(n_rows)]
+    ordered = all(a <= b for a, b in zip(row_edges, row_edges[1:], strict=False))
+    lower = row_edges[1:]  # row i ends at lower[i]
+    for ch in chars:
+        y = (ch["top"] + ch["bottom"]) / 2
+        if ordered:  # rows ending (with pad) above y cannot hold it: start at the first that may
+            i = bisect.bisect_left(lower, y - pad - 1e-6)
+            while i < n_rows and row_edges[i] - pad <= y:
+                if y <= row_edges[i + 1] + pad:
+                    buckets[i].append(ch)
+                    break
+                i += 1
+            continue
+        for i in range(n_rows):
+            if row_edges[i] - pad <= y <= row_edges[i + 1] + pad:
+                buckets[i].append(ch)
+                break
+    return buckets
+
+
 def grid_cells(flags: list[list[tuple[bool, bool, bool, bool]]], col_edges: Sequence[float],
                row_edges: Sequence[float], page: int, chars: Sequence[Char],
                settings: TableSettings = TABLE_SETTINGS) -> list[Cell]:
@@ -305,13 +334,7 @@ def grid_cells(flags: list[list[tuple[bool, bool, bool, bool]]], col_edges: Sequ
     position) with their text. Glyphs go to rows by their vertical centre and to columns by the
     centre of their word."""
     n_rows, n_cols = len(row_edges) - 1, len(col_edges) - 1
-    buckets: list[list[Char]] = [[] for _ in range(n_rows)]
-    for ch in chars:
-        y = (ch["top"] + ch["bottom"]) / 2
-        for i in range(n_rows):
-            if row_edges[i] - settings.row_pad <= y <= row_edges[i + 1] + settings.row_pad:
-                buckets[i].append(ch)
-                break
+    buckets = _row_buckets(chars, row_edges, settings.row_pad)
     # (row, col) -> glyphs, each word placed whole by its centre
     placed: dict[tuple[int, int], list[Char]] = {}
     left, right = col_edges[0] - settings.row_pad, col_edges[-1] + settings.row_pad

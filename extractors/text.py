@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import bisect
+import math
 import re
 import statistics
 from collections.abc import Iterable, Sequence
@@ -56,15 +57,19 @@ def _runs(chars: Sequence[Char], settings: ExtractionSettings) -> list[list[Char
     after the other, left to right on one line. A run is the producer's own piece of a line; it
     never mixes two layers of text."""
     runs: list[list[Char]] = []
+    backstep, overlap = settings.run_backstep_em, settings.line_overlap
+    run: list[Char] = []
+    p: Char | None = None
     for c in chars:
-        if runs:
-            p = runs[-1][-1]
+        if p is not None:
             size = max(p["size"], c["size"]) or 1.0
-            if (c["x0"] >= p["x0"] - settings.run_backstep_em * size
-                    and vertical_overlap(c, p["top"], p["bottom"]) >= settings.line_overlap):
-                runs[-1].append(c)
+            if c["x0"] >= p["x0"] - backstep * size and vertical_overlap(c, p["top"], p["bottom"]) >= overlap:
+                run.append(c)
+                p = c
                 continue
-        runs.append([c])
+        run = [c]
+        runs.append(run)
+        p = c
     return runs
 
 
@@ -79,11 +84,12 @@ def _bands(runs: list[list[Char]], settings: ExtractionSettings) -> list[list[li
     growing the band would chain neighbouring lines together)."""
     bands: list[dict[str, Any]] = []
 
-    def key_char(run: Sequence[Char]) -> Char:
-        return max(run, key=lambda ch: ch["size"])
+    def size(ch: Char) -> float:
+        return ch["size"]
 
-    for run in sorted(runs, key=lambda r: ((key_char(r)["top"] + key_char(r)["bottom"]) / 2, r[0]["x0"])):
-        k = key_char(run)
+    keyed = [(max(run, key=size), run) for run in runs]  # each run's largest character (the first of them)
+    keyed.sort(key=lambda kr: ((kr[0]["top"] + kr[0]["bottom"]) / 2, kr[1][0]["x0"]))
+    for k, run in keyed:
         best, best_ov = None, 0.0
         for b in bands[-6:]:
             ov = vertical_overlap(k, b["top"], b["bottom"])
@@ -166,11 +172,21 @@ def line_groups(chars: Sequence[Char], settings: ExtractionSettings = DEFAULT) -
                     run.append(c)
                 out.append(run)
 
-    def origin(c: Char) -> Char:
-        return c.get("_orig", c)
-
-    out.sort(key=lambda cs: (min(origin(c)["top"] for c in cs), min(origin(c)["x0"] for c in cs)))
+    out.sort(key=_group_position)
     return out
+
+
+def _group_position(cs: Sequence[Char]) -> tuple[float, float]:
+    """Where a line group starts on the page: the least top and x0 of its characters as drawn
+    (a rotated character's own box, not its upright copy's)."""
+    top = x0 = math.inf
+    for c in cs:
+        o = c.get("_orig", c)
+        if o["top"] < top:
+            top = o["top"]
+        if o["x0"] < x0:
+            x0 = o["x0"]
+    return top, x0
 
 
 def _word_gap(chars: Sequence[Char], settings: ExtractionSettings) -> float:
@@ -227,6 +243,12 @@ def chars_to_string(chars: Sequence[Char], settings: ExtractionSettings = DEFAUL
         out.append(t)
         prev, prev_raised = c, raised
     return nfc(fold_ws("".join(out)))
+
+
+def chars_to_text(chars: Sequence[Char], settings: ExtractionSettings = DEFAULT) -> str:
+    """The text of ``chars_to_lines`` (its lines' texts, one a line) without building the lines."""
+    texts = (chars_to_string(group, settings) for group in line_groups(chars, settings))
+    return "\n".join(t for t in texts if t)
 
 
 def chars_to_lines(chars: Sequence[Char], page: int, settings: ExtractionSettings = DEFAULT) -> list[Line]:
