@@ -12,6 +12,7 @@ The result comes back pickled through a pipe.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import pickle
@@ -81,7 +82,10 @@ DEFAULT_LIMITS = ExtractionLimits()
 
 def warm() -> None:
     """Load what every extraction needs (the language pipeline) in THIS process, so that forked
-    workers inherit it instead of each loading it again."""
+    workers inherit it instead of each loading it again. What is loaded is then moved out of the
+    collector's reach (``gc.freeze``): a worker's first full collection otherwise writes to every
+    inherited object and copies its page (measured: 76 MB of a worker's private memory, before it
+    read a page; a worker reading 19 pages held 132 MB of its own, 67 MB with the freeze)."""
     import camelot  # noqa: F401 - its native libraries (OpenCV, BLAS) mapped once, for the fork
     import pypdfium2  # noqa: F401
 
@@ -89,6 +93,8 @@ def warm() -> None:
     from pipeline.records import amendments, domain  # noqa: F401 - imported for the fork
 
     get_nlp()
+    if not gc.get_freeze_count():  # once: what is loaded now stays shared with every worker (below)
+        gc.freeze()
 
 
 def _vm_bytes() -> int:
