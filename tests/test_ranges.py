@@ -50,7 +50,7 @@ def test_a_ranged_run_publishes_the_rows_of_a_whole_run(monkeypatch: pytest.Monk
     real_call = isolate.call
 
     def counting(fn, *args, **kwargs):  # noqa: ANN001, ANN202 - the parent's side only
-        calls.append(fn.__name__ if fn.__name__ != "read_pages" else f"read_pages {args[5].start}-{args[5].stop - 1}")
+        calls.append(fn.__name__ if fn.__name__ != "read_range" else f"read_range {args[-1].start}-{args[-1].stop - 1}")
         return real_call(fn, *args, **kwargs)
 
     monkeypatch.setattr(isolate, "call", counting)
@@ -60,8 +60,8 @@ def test_a_ranged_run_publishes_the_rows_of_a_whole_run(monkeypatch: pytest.Monk
     took: dict[str, float] = {}
     ranged = extract.isolated_datasets(PDF, "letter.pdf", data_dir=tmp_path, seconds=took, range_workers=2,
                                        ranges=SMALL)
-    assert sorted(calls) == ["_page_count", "assembled_datasets", "read_pages 1-2", "read_pages 3-4",
-                             "read_pages 5-6"]
+    assert sorted(calls) == ["_page_count", "assembled_datasets", "read_range 1-2", "read_range 3-4",
+                             "read_range 5-6"]
     assert took["extract"] > 0 and took["records"] > 0
 
     # the truth: the appendix table over pages 3-6 is one logical table in the ranged run

@@ -5,6 +5,8 @@ of the code and settings that compute them. ``pipeline.runs.run`` calls these pe
 from __future__ import annotations
 
 import hashlib
+import pickle
+import tempfile
 import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -84,16 +86,31 @@ def records_frames(doc: Any, source: str) -> dict[str, pd.DataFrame]:  # noqa: A
     return frames
 
 
-def assembled_datasets(path: Path, source: str, parts: list[Any], settings: Mapping[str, Any] | None,
+def read_range(out: Path, path: Path, max_pages: int, ocr: Any, data_dir: Path | str | None,  # noqa: ANN401
+               settings: Any, span: range) -> Path:  # noqa: ANN401 - OcrSettings, ExtractionSettings
+    """``extractors.document.read_pages`` of the pages ``span``, pickled into the file ``out`` (what a
+    range worker does): the run process never holds the pages of a long document, only file names."""
+    from extractors.document import read_pages
+
+    with open(out, "wb") as f:
+        pickle.dump(read_pages(path, max_pages, ocr, data_dir, settings, span), f, protocol=pickle.HIGHEST_PROTOCOL)
+    return out
+
+
+def assembled_datasets(path: Path, source: str, files: list[Path], settings: Mapping[str, Any] | None,
                        ) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
-    """The frames of a document read in ranges (``parts``: ``extractors.document.PagesRead`` in page
-    order) and the seconds of putting them together (``extract``) and of the records (``records``):
-    what the worker that assembles a ranged document sends back."""
+    """The frames of a document read in ranges (``files``: ``read_range``'s, in page order) and the
+    seconds of putting them together (``extract``) and of the records (``records``): what the
+    worker that assembles a ranged document sends back."""
     from extractors.document import assemble_document
 
     t0 = time.perf_counter()
+    parts = []
+    for name in files:  # written by this run's own range workers
+        with open(name, "rb") as f:
+            parts.append(pickle.load(f))  # noqa: S301
     doc = assemble_document(path, parts, _resolved(settings))
-    del parts[:]  # the pages are in the Document now
+    del parts  # the pages are in the Document now
     t1 = time.perf_counter()
     frames = records_frames(doc, source)
     return frames, {"extract": t1 - t0, "records": time.perf_counter() - t1}
@@ -158,22 +175,22 @@ def ranged_datasets(path: Path, source: str, pages: int, max_pages: int, limits:
     limit set by its own pages), up to ``range_workers`` at once, each starting up to
     ``ocr_workers // range_workers`` OCR processes; then one worker assembles the document and
     computes its frames. The first range that fails fails the document, as in one worker."""
-    from extractors.document import read_pages
-
     resolved = _resolved(settings)
     ocr = _ocr(resolved, max(1, (ocr_workers or resolved.ocr.workers) // range_workers))
     spans = ranges.spans(pages)
+    with tempfile.TemporaryDirectory(prefix="decree-ranges-") as tmp:
 
-    def one(span: range) -> Any:  # noqa: ANN401 - extractors.document.PagesRead
-        return isolate.call(read_pages, path, max_pages, ocr, data_dir, resolved, span, limits=limits,
-                            count_pages=partial(len, span))
+        def one(span: range) -> Path:
+            out = Path(tmp) / f"pages-{span.start:06d}.pickle"
+            return isolate.call(read_range, out, path, max_pages, ocr, data_dir, resolved, span, limits=limits,
+                                count_pages=partial(len, span))
 
-    t0 = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=min(range_workers, len(spans))) as pool:
-        parts = list(pool.map(one, spans))
-    t_read = time.perf_counter() - t0
-    frames, took = isolate.call(assembled_datasets, path, source, parts, settings, limits=limits,
-                                count_pages=partial(len, range(pages)))
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=min(range_workers, len(spans))) as pool:
+            files = list(pool.map(one, spans))
+        t_read = time.perf_counter() - t0
+        frames, took = isolate.call(assembled_datasets, path, source, files, settings, limits=limits,
+                                    count_pages=partial(len, range(pages)))
     if seconds is not None:
         seconds.update(took, extract=t_read + took["extract"])
     return frames
