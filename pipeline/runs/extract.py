@@ -160,7 +160,7 @@ def isolated_datasets(path: Path, source: str, max_pages: int = DEFAULT_MAX_PAGE
             return ranged_datasets(path, source, pages, min(max_pages, limits.max_pages), limits, data_dir,
                                    ocr_workers, seconds, settings, range_workers, ranges)
     frames, took = isolate.call(timed_datasets, path, source, min(max_pages, limits.max_pages), data_dir,
-                                ocr_workers, settings, limits=limits, count_pages=lambda: _page_count(path))
+                                ocr_workers, settings, limits=limits, count_pages=partial(_page_count, path))
     if seconds is not None:
         seconds.update(took)
     return frames
