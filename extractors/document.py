@@ -17,7 +17,7 @@ from extractors.chars import prepare_chars
 from extractors.failures import open_error
 from extractors.model import Document, Line, PageText, TableFragment
 from extractors.ocr import ocr_pages
-from extractors.ocr_image import OcrSettings
+from extractors.ocr_image import OcrRun, OcrSettings
 from extractors.page_objects import fast_char_objects
 from extractors.repair import readable_pdf
 from extractors.settings import ExtractionSettings
@@ -39,6 +39,7 @@ from pipeline.core.errors import EncryptedPdf, NotAPdf, PageLimitExceeded
 from pipeline.core.vocabulary import BASIS_MARKER
 
 _BASIS_LINE = re.compile(rf"^\(?\s*({BASIS_MARKER})\s*:?\s*\S")
+META_PAGES = 6  # pages whose lines the masthead and signature readers get: page 1 and the first signature pages
 
 
 def sha256_file(path: Path) -> str:
@@ -82,7 +83,8 @@ def _finish_pages(path: Path, pending: list[_PageResult], settings: ExtractionSe
             r.page.kind = "table"
 
 
-def _read_pages(path: Path, max_pages: int, settings: ExtractionSettings) -> list[_PageResult]:
+def _read_pages(path: Path, max_pages: int, settings: ExtractionSettings,
+                pages: range | None = None) -> list[_PageResult]:
     import pdfplumber
 
     try:
@@ -99,7 +101,8 @@ def _read_pages(path: Path, max_pages: int, settings: ExtractionSettings) -> lis
         n = len(pdf.pages)
         if n > max_pages:
             raise PageLimitExceeded(f"{path.name}: {n} pages, limit is {max_pages}")
-        for page in map(fast_char_objects, pdf.pages):  # same objects as pdfplumber's, built faster
+        chosen = pdf.pages if pages is None else pdf.pages[pages.start - 1:pages.stop - 1]
+        for page in map(fast_char_objects, chosen):  # same objects as pdfplumber's, built faster
             w, h = float(page.width), float(page.height)
             rotation = int(page.rotation or 0)
             if rotation % 180 == 90:  # pdfplumber gives characters in the displayed (rotated) frame
@@ -116,7 +119,7 @@ def _read_pages(path: Path, max_pages: int, settings: ExtractionSettings) -> lis
             pt = PageText(page.page_number, w, h, rotation, "landscape" if w > h else "portrait", kind,
                           n_chars, 0)
             record_triage(pt, tri)
-            meta = meta_page_lines(page, own, n_meta < 6, settings.masthead)
+            meta = meta_page_lines(page, own, n_meta < META_PAGES, settings.masthead)
             n_meta += meta is not None
             # tables (only on pages with a text layer of their own) and lines: _finish_pages, by batch
             edges = list(page.edges) if own else None
@@ -134,6 +137,17 @@ def _read_pages(path: Path, max_pages: int, settings: ExtractionSettings) -> lis
     return results
 
 
+@dataclass
+class PagesRead:
+    """Pages of a document read (text, tables, OCR), before anything that needs the whole document
+    (page furniture, stitching, headings, metadata): what a worker reading a range of pages returns
+    (``read_pages``), put together by ``assemble_document``."""
+
+    results: list[_PageResult]
+    ocr: OcrRun | None  # the OCR step's seconds and failures (its pages are in ``results``)
+    meta_pages: list[int]  # pages whose own text layer gave masthead/signature lines (at most META_PAGES)
+
+
 def extract_document(path: Path, max_pages: int = DEFAULT_MAX_PAGES, ocr: OcrSettings | bool | None = True,
                      cache_root: Path | str | None = None,
                      settings: ExtractionSettings | dict | None = None) -> Document:
@@ -142,12 +156,22 @@ def extract_document(path: Path, max_pages: int = DEFAULT_MAX_PAGES, ocr: OcrSet
     layer by OCR with ``settings.ocr``, an ``OcrSettings`` with those, None/False leaves them unread;
     ``cache_root`` is the data dir whose ``cache/ocr`` keeps OCR results (None: no OCR cache)."""
     settings = ExtractionSettings.resolve(settings)
+    return assemble_document(path, [read_pages(path, max_pages, ocr, cache_root, settings)], settings)
+
+
+def read_pages(path: Path, max_pages: int = DEFAULT_MAX_PAGES, ocr: OcrSettings | bool | None = True,
+               cache_root: Path | str | None = None, settings: ExtractionSettings | dict | None = None,
+               pages: range | None = None) -> PagesRead:
+    """The 1-based ``pages`` of the PDF (all when None) read one at a time and released, their
+    unreadable pages OCR'd; arguments as ``extract_document``. Every page is read as in a whole
+    run: a page's reading depends on no other page (``assemble_document`` does what needs them all)."""
+    settings = ExtractionSettings.resolve(settings)
     ocr = settings.ocr if ocr is True else ocr or None
     path = Path(path)
     check_pdf_bytes(path)
-    sha = sha256_file(path)
     with readable_pdf(path) as src:  # bytes before %PDF: read from the header (extractors/repair.py)
-        results = _read_pages(src, max_pages, settings)
+        results = _read_pages(src, max_pages, settings, pages)
+        meta_pages = [r.page.page for r in results if r.meta_lines is not None]
         # ---- pages a person can read but the text layer cannot: OCR (extractors.ocr) -----------
         ocr_run = ocr_pages(src, [r.page.page for r in results if needs_ocr(r.page.kind)], ocr, cache_root) \
             if ocr is not None else None
@@ -159,6 +183,27 @@ def extract_document(path: Path, max_pages: int = DEFAULT_MAX_PAGES, ocr: OcrSet
             r.page.is_ocr, r.page.ocr_confidence, r.page.n_words = True, got.confidence, got.n_words
         elif ocr_run and r.page.page in ocr_run.failed:  # left unread: the reason goes with the page
             r.page.triage_reason = f"{r.page.triage_reason}; not read by OCR: {ocr_run.failed[r.page.page]}"
+    if ocr_run:
+        ocr_run.pages = {}  # merged into the results above
+    return PagesRead(results, ocr_run, meta_pages)
+
+
+def assemble_document(path: Path, parts: list[PagesRead], settings: ExtractionSettings) -> Document:
+    """The ``Document`` of the pages read (``read_pages``), in ranges in page order: what needs the
+    whole document (page furniture repeated across pages, tables stitched over page breaks,
+    headings, metadata) is done here, so the result is the same however the pages were split."""
+    path = Path(path)
+    sha = sha256_file(path)
+    results = [r for part in parts for r in part.results]
+    # each range kept the masthead/signature lines of its own first META_PAGES pages that have
+    # them; the document keeps those of its first META_PAGES (OCR'd pages keep their OCR'd lines)
+    read_meta = sorted(p for part in parts for p in part.meta_pages)
+    for r in results:
+        if r.page.page in read_meta[META_PAGES:] and not r.page.is_ocr:
+            r.meta_lines = None
+    runs = [part.ocr for part in parts if part.ocr is not None]
+    ocr_run = OcrRun(seconds=round(sum(o.seconds for o in runs), 3),
+                     failed={p: why for o in runs for p, why in o.failed.items()}) if runs else None
     repeated = repeated_margin_texts([(r.page.height, r.lines) for r in results], settings=settings)
     body_lines: list[Line] = []
     items: list[tuple[int, float, str, object]] = []  # (page, top, kind, obj) in reading order

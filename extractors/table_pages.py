@@ -37,7 +37,6 @@ from extractors.tables import (
 )
 from extractors.text import Char
 
-
 # camelot's layout analysis for the lattice flavour (pdfminer LAParams, camelot's defaults otherwise):
 # no hierarchical grouping of text boxes (``boxes_flow=None``). Lattice takes the grid from the
 # ruling lines and only places text lines in its cells, and the text lines are the same either way

@@ -333,7 +333,7 @@ def grid_cells(flags: list[list[tuple[bool, bool, bool, bool]]], col_edges: Sequ
     """Cells of a grid (column and row boundaries in top-left coordinates, ruling flags per
     position) with their text. Glyphs go to rows by their vertical centre and to columns by the
     centre of their word."""
-    n_rows, n_cols = len(row_edges) - 1, len(col_edges) - 1
+    n_cols = len(col_edges) - 1
     buckets = _row_buckets(chars, row_edges, settings.row_pad)
     # (row, col) -> glyphs, each word placed whole by its centre
     placed: dict[tuple[int, int], list[Char]] = {}

@@ -7,8 +7,9 @@ document, each under its own time and memory limits, forked by a fork server tha
 language pipeline once (``isolate.warm``, the ``load`` stage). This process keeps up to
 ``workers`` documents in flight from a small thread pool: each thread asks for one worker and
 waits for it, so the workers share the loaded models (copy-on-write) and the threads only wait on
-pipes. Each document may start
-``plan.ocr_workers(workers)`` OCR processes, so documents × OCR processes stays within the cores.
+pipes. Each document may start ``plan.ocr_workers(workers)`` OCR processes, so documents × OCR
+processes stays within the cores; as many processes read a long document's page ranges at once
+(``pipeline.runs.ranges``), so a run of one large document uses every core.
 
 Results are put back in the order of the entries before publishing, so the published rows do not
 depend on ``workers`` or on which document finished first.
@@ -28,6 +29,7 @@ from typing import Any
 from extractors.version import DEFAULT_MAX_PAGES
 from pipeline.runs import isolate, plan
 from pipeline.runs.isolate import DEFAULT_LIMITS, ExtractionLimits
+from pipeline.runs.ranges import DEFAULT_RANGES, RangeSettings
 from pipeline.runs.run import (
     CACHE_STAGE,
     DocResult,
@@ -64,13 +66,14 @@ def run_corpus(sources: Sequence[str], data_dir: Path | str = "data", *, workers
                full: bool = False, max_pages: int = DEFAULT_MAX_PAGES, limits: ExtractionLimits = DEFAULT_LIMITS,
                fetch_settings: FetchSettings = DEFAULT_SETTINGS,
                progress: Callable[[int, int], None] | None = None, startup: float | None = None,
-               settings: Mapping[str, Any] | None = None) -> RunOutcome:
+               settings: Mapping[str, Any] | None = None, ranges: RangeSettings = DEFAULT_RANGES) -> RunOutcome:
     """Ingest ``sources`` (manifests, PDFs, folders, URLs) into ``data_dir`` as one run.
     ``workers``: documents extracted at once (default: the cores, ``plan.default_workers``);
     ``full``: publish every document again even when its published rows are current;
     ``progress(n, total)`` is called as ``n`` more documents are done; ``startup``: the seconds
     the caller took to get here (the command line passes its process's age), for the record;
-    ``settings``: extraction settings overridden for every entry by dotted name. Raises the run-level errors (a bad manifest,
+    ``settings``: extraction settings overridden for every entry by dotted name; ``ranges``: when a
+    long document is read in page ranges by several processes. Raises the run-level errors (a bad manifest,
     a failed publish); a bad document is a reject."""
     t_run = time.perf_counter()
     stages: dict[str, float] = {} if startup is None else {"startup": startup}
@@ -118,7 +121,7 @@ def run_corpus(sources: Sequence[str], data_dir: Path | str = "data", *, workers
         def one(job: tuple[int, str, float]) -> tuple[int, DocResult]:
             i, sha, seconds = job
             res = extract_entry(entries[i], sha, data_dir, run_id, max_pages, timings={"fetch": seconds},
-                                limits=limits, ocr_workers=ocr)
+                                limits=limits, ocr_workers=ocr, range_workers=ocr, ranges=ranges)
             return i, validate_result(res, run_id)
 
         with ThreadPoolExecutor(max_workers=n) as pool:

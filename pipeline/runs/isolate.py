@@ -149,11 +149,6 @@ def _vm_bytes() -> int:
         return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def _rss_bytes(pid: int) -> int:
-    with open(f"/proc/{pid}/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
-
 def _children(pid: int) -> list[int]:
     """Every process descended from ``pid`` (its children, theirs, ...), from /proc."""
     out: list[int] = []

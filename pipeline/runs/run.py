@@ -46,6 +46,7 @@ from pipeline.runs.extract import (  # noqa: F401 - re-exported: the run's entry
 from pipeline.runs.isolate import DEFAULT_LIMITS, ExtractionLimits
 from pipeline.runs.outcome import RECORD_DATASETS, RunOutcome, quality_frame  # noqa: F401 - re-exported
 from pipeline.runs.plan import RunPlan, derive_key, document_key, superseded
+from pipeline.runs.ranges import DEFAULT_RANGES, RangeSettings
 from pipeline.sources.fetch import DEFAULT_SETTINGS, FetchSettings, fetch
 from pipeline.sources.manifest import ManifestEntry, entries_from_args, is_url
 from pipeline.sources.rawstore import RawRecord, raw_path
@@ -146,9 +147,11 @@ def rejected(entry: ManifestEntry, exc: BaseException, run_id: str = "", sha256:
 def extract_entry(entry: ManifestEntry, sha256: str, data_dir: Path | str = "data", run_id: str = "",
                   max_pages: int = DEFAULT_MAX_PAGES, use_cache: bool = True,
                   timings: Mapping[str, float] | None = None, limits: ExtractionLimits = DEFAULT_LIMITS,
-                  ocr_workers: int | None = None) -> DocResult:
+                  ocr_workers: int | None = None, range_workers: int = 1,
+                  ranges: RangeSettings = DEFAULT_RANGES) -> DocResult:
     """Extract and normalize the fetched document ``sha256`` (from the raw store; cached by
-    sha256 + ``cache_key()``). Never raises for a bad document. ``timings`` are the steps
+    sha256 + ``cache_key()``). Never raises for a bad document. ``range_workers`` > 1: a long
+    document is read in page ranges by that many processes at once (``pipeline.runs.ranges``). ``timings`` are the steps
     before this one (e.g. ``{"fetch": 0.2}``), kept in the result with ``extract`` (PDF →
     Document), ``records`` (→ frames) and ``cache`` (the rest: reading or writing the cache)."""
     times = dict(timings or {})
@@ -161,7 +164,8 @@ def extract_entry(entry: ManifestEntry, sha256: str, data_dir: Path | str = "dat
     try:
         def compute() -> dict[str, pd.DataFrame]:
             return isolated_datasets(path, entry.source, max_pages, limits, data_dir, ocr_workers=ocr_workers,
-                                     seconds=took, settings=entry.settings_map)
+                                     seconds=took, settings=entry.settings_map, range_workers=range_workers,
+                                     ranges=ranges)
 
         if use_cache:
             key = cache_key(entry.settings_map)
