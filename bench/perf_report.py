@@ -3,6 +3,7 @@ memory, accuracy, re-runs, start-up, linearity and the OCR line."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 TARGET_SPEEDUP = 4.0  # end to end at least 4x faster than the naive baseline
@@ -98,7 +99,8 @@ def targets(r: dict[str, Any]) -> list[str]:
 def report(r: dict[str, Any]) -> str:
     m = r["machine"]
     libs = ", ".join(f"{k} {v}" for k, v in m["libraries"].items())
-    argv = " ".join(r["argv"])
+    # an absolute path (a scratch file of the machine it ran on) is shown by its name only
+    argv = " ".join(Path(a).name if Path(a).is_absolute() else a for a in r["argv"])
     lines = ["# Performance benchmark (issue #11)", "",
              f"Reproduce: `.venv/bin/python -m bench.perf {argv}` (from the repository root; generated inputs are "
              "cached under `data/bench/`).", "",

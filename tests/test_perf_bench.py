@@ -106,7 +106,7 @@ def test_one_point_end_to_end_and_report(tiny: Path) -> None:
     assert 0 <= acc["cells_exact"] <= acc["cells"] and acc["frags"] == n_frags
     assert r["rerun"]["exit_code"] == 0 and r["rerun"]["cached"] == 1
     assert "changed" not in r  # one PDF: no "one of several changed" run
-    results = {"machine": perf.machine(), "argv": ["--quick"], "naive_max_pages": 10, "started": "now",
+    results = {"machine": perf.machine(), "argv": ["--quick", "--json", str(tiny / "perf.json")], "naive_max_pages": 10, "started": "now",
                "total_minutes": 1.0, "startup": {"interpreter_s": 0.1, "no_prefect": pl}, "points": [r],
                "fit": {"pipeline": None, "naive": None, "floor": None}}
     md = report(results)
@@ -114,6 +114,7 @@ def test_one_point_end_to_end_and_report(tiny: Path) -> None:
                     "## Start-up", "## Time against pages"):
         assert heading in md
     assert "| scaled 3 | 1 | 3 |" in md and "| scaled 3 | pipeline |" in md
+    assert "--quick --json perf.json`" in md and str(tiny) not in md  # no path of this machine in the report
 
 
 def test_one_document_changes_in_place_under_the_same_source(tiny: Path, tmp_path: Path) -> None:
